@@ -1,0 +1,1 @@
+"""Alembic migrations, packaged inside `schemas` so an installed package can upgrade itself."""
