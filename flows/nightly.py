@@ -125,14 +125,28 @@ def summarise(cfg: RunConfig, summary: RunSummary, counts: Counter, report) -> R
         summary.top_failing_expectations = sorted(report.failure_counts.items(), key=lambda kv: -kv[1])[:5]
         summary.batch_warnings = list(report.batch_warnings)
         summary.data_docs = str(report.data_docs_index) if report.data_docs_index else None
+    summary.alerts.extend(run_alerts(cfg, counts))
+    return summary
+
+
+def run_alerts(cfg: RunConfig, counts: Counter) -> list[str]:
+    """Why a run is not "Completed": a large share of its pages failed, or of its facts were held back.
+
+    A share only means something systemic (a site down, an extractor regression) when it spans
+    several pages; one bad page in a quiet night is that page's ledger state, not an alert, and a
+    run restarted after a crash (left with only the pages the killed runs had not finished) must
+    not end differently from one uninterrupted run.
+    """
+    alerts = []
     pages = sum(counts.get(str(s), 0) for s in PageState)
     failed = counts.get(str(PageState.FAILED), 0)
+    if failed >= cfg.alert_min_pages and failed / pages > cfg.max_failed_share:
+        alerts.append(f"{failed} of {pages} pages failed")
     facts = counts.get("facts_loaded", 0) + counts.get("facts_quarantined", 0)
-    if pages and failed / pages > cfg.max_failed_share:
-        summary.alerts.append(f"{failed} of {pages} pages failed")
-    if facts and counts.get("facts_quarantined", 0) / facts > cfg.quarantine_alert_share:
-        summary.alerts.append(f"{counts['facts_quarantined']} of {facts} facts quarantined")
-    return summary
+    held_pages = counts.get(str(PageState.QUARANTINED), 0)
+    if facts and held_pages >= cfg.alert_min_pages and counts["facts_quarantined"] / facts > cfg.quarantine_alert_share:
+        alerts.append(f"{counts['facts_quarantined']} of {facts} facts quarantined")
+    return alerts
 
 
 def _flow_run_id() -> str | None:

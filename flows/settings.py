@@ -41,6 +41,7 @@ class RunConfig:
     max_workers: int = 8
     quarantine_alert_share: float = 0.6  # a run quarantining more than this share of facts is not "Completed"
     max_failed_share: float = 0.25  # nor is one where more than this share of pages failed
+    alert_min_pages: int = 2  # ... counting only when that many pages failed / were quarantined
 
     @property
     def archive_dir(self) -> Path:

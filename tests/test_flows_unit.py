@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from flows.nightly import batches_by_host
+from flows.nightly import batches_by_host, run_alerts
 from flows.operations import plan_reprocess, plan_rerun
 from flows.runner import build_config
+from flows.settings import RunConfig
 from flows.stages import FetchedRef
 
 
@@ -87,6 +89,25 @@ def test_config_refuses_a_non_http_start_url(tmp_path: Path):
 def test_config_needs_something_to_crawl(tmp_path: Path):
     with pytest.raises(Stop, match="nothing to crawl"):
         build_config("sqlite://", tmp_path, [], None, demo=False, on_error=Stop)
+
+
+def _alerts(**counts) -> list[str]:
+    return run_alerts(RunConfig(warehouse_url="sqlite://", home="/tmp/x", start_urls=()), Counter(counts))
+
+
+def test_a_night_where_most_pages_are_quarantined_alerts():
+    assert _alerts(loaded=1, quarantined=3, facts_loaded=10, facts_quarantined=90) == ["90 of 100 facts quarantined"]
+
+
+def test_one_quarantined_page_is_that_pages_state_not_an_alert():
+    # e.g. the run restarted after a crash, left with only the one page the killed runs had not finished
+    assert _alerts(loaded=3, quarantined=1, facts_quarantined=34) == []
+    assert _alerts(unchanged=17, failed=1) == []
+
+
+def test_a_night_where_most_pages_fail_alerts_and_a_share_below_the_bar_does_not():
+    assert _alerts(loaded=1, failed=3, facts_loaded=5) == ["3 of 4 pages failed"]
+    assert _alerts(loaded=9, failed=2, facts_loaded=5, facts_quarantined=5) == []
 
 
 @dataclass
