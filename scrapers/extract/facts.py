@@ -11,9 +11,10 @@ from decimal import Decimal
 from schemas.catalog import Catalog, load_catalog
 from schemas.records import CandidateFact, CleanDocument, Extraction, Region
 from scrapers.extract.aliases import AliasHit, find_aliases
-from scrapers.extract.mentions import ClauseReader, Reading
+from scrapers.extract.mentions import ClauseReader
 from scrapers.extract.numbers import Quantity, find_quantities
 from scrapers.extract.periods import DocumentPeriod, Period, document_period, half_year, sentence_period, whole_year
+from scrapers.extract.readings import Reading
 from scrapers.extract.sentences import Sentence, split_sentences
 from scrapers.extract.targets import PlanSection, plan_sections, promise_regex, section_at
 from scrapers.extract.vocabulary import patterns, unit_family
