@@ -1,6 +1,6 @@
 """Blind evaluation of the extractor: ten invented reports written without looking at its rules.
 
-    python benchmarks/extract_blind.py [--set blind|blind2] [--verbose]
+    python benchmarks/extract_blind.py [--set blind|blind2|blind3] [--verbose]
 
 Reads tests/<set>/reports/NN.txt (first line `# published: YYYY-MM-DD`, then the
 title, then the body) and tests/<set>/gold.yaml, runs resolve_region and
@@ -31,7 +31,7 @@ from scrapers.extract import extract_facts
 from scrapers.extract.region import resolve_region
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = ("blind", "blind2", "heldout")  # blind, blind2: each measured once before any rule changed for it
+SETS = ("blind", "blind2", "blind3", "heldout")  # blind, blind2, blind3: each measured once before any rule change
 CORE_CATALOG = ROOT.parent / "shared" / "benchmark" / "catalog.yaml"
 SENTENCE_END = re.compile(r"(?<=[。；;！？])")
 
