@@ -9,7 +9,7 @@ queries plus a county's total and a township's years), run with values picked
 from the synthetic data so that each returns rows.  Each is timed on an open
 read-only connection, warm, median of --repeat runs.  Target: < 100 ms each.
 The synthetic warehouse is made by benchmarks/make_synthetic.py through
-Warehouse.load_document; the SQLite file is kept and reused when it already
+Warehouse.load_documents; the SQLite file is kept and reused when it already
 holds the asked number of facts.
 """
 

@@ -25,6 +25,7 @@ from schemas.records import (
     ProcessedDocument,
     Stage,
 )
+from schemas.warehouse_types import LoadResult
 
 ProgressHook = Callable[[str, int], None]  # (stage, pages done)
 
@@ -288,9 +289,11 @@ def _empty_report(items):
 
 # --------------------------------------------------------------------------- load
 def load_documents(cfg: RunConfig, run_id: str, items, report) -> StageResult:
-    """Validated documents -> warehouse, one transaction per document."""
+    """Validated documents -> warehouse: the batch in one transaction, each document whole or absent
+    (a document the warehouse refuses fails alone; Warehouse.load_documents)."""
     wh = warehouse(cfg)
     out = StageResult()
+    batch = []
     for doc, extraction in items:
         checked = report.checked.get(doc.url, ())
         placeable = extraction.region.placeable and extraction.period_start is not None
@@ -299,16 +302,18 @@ def load_documents(cfg: RunConfig, run_id: str, items, report) -> StageResult:
         held = bool(extraction.facts) and not placeable
         state = PageState.QUARANTINED if held else PageState.LOADED
         reason = _unplaceable_reason(extraction) if held else None
-        processed = ProcessedDocument(doc, extraction, tuple(checked), state, reason)
-        try:
-            result = wh.load_document(run_id, processed)
-        except Exception as exc:
-            _end(wh, run_id, FetchedRef(doc.url, doc.content_hash), Stage.LOAD, PageState.FAILED,
-                 _one_line(exc), out)
+        batch.append(ProcessedDocument(doc, extraction, tuple(checked), state, reason))
+    try:
+        results = wh.load_documents(run_id, batch) if batch else []
+    except Exception as exc:  # the warehouse is unreachable: every page of the batch failed to load
+        results = [LoadResult(0, 0, error=_one_line(exc)) for _ in batch]
+    for processed, result in zip(batch, results, strict=True):
+        doc = processed.document
+        _progress("load", 1)
+        if result.error is not None:
+            _end(wh, run_id, FetchedRef(doc.url, doc.content_hash), Stage.LOAD, PageState.FAILED, result.error, out)
             continue
-        finally:
-            _progress("load", 1)
-        out.count(state)
+        out.count(processed.state)
         out.count("facts_loaded", result.facts_loaded)
         out.count("facts_quarantined", result.facts_quarantined)
         out.passed.append(doc.url)

@@ -4,11 +4,12 @@ A *figure* is (region, indicator, period, qualifier, target flag).  When several
 documents report the same figure, the most recently published one wins, then
 the most recently loaded document, then the first mention in its text.  Only
 the figures a document touches can change when it loads — the ones its old
-facts had and the ones its new facts have — so `Warehouse.load_document`
-re-ranks just those (a handful of index ranges) in the same transaction.
+facts had and the ones its new facts have — so the load (schemas/loader.py)
+re-ranks just those of its batch (a handful of index ranges per document) in
+the same transaction.
 
 Keys are handed around as (region_id, indicator_id, period_id) triples: a
-document's facts share one region, so a load touches at most a few dozen.
+document's facts share one region, so a document touches at most a few dozen.
 Winners are upserted (a reload keeps the row and rewrites its fact id), and a
 figure whose last fact went with the document's old facts is deleted.
 
@@ -128,5 +129,5 @@ def refresh_postgresql(conn: sa.Connection, keys: set[Key]) -> None:
 
 
 def keys_from_json(value: list | None) -> set[Key]:
-    """The old keys PostgreSQL's replace statement returns (a JSON array of objects, or NULL)."""
-    return {(k["region_id"], k["indicator_id"], k["period_id"]) for k in value or ()}
+    """The old keys PostgreSQL's replace statement returns (a JSON array of triples, or NULL)."""
+    return {(r, i, p) for r, i, p in value or ()}

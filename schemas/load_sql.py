@@ -1,16 +1,17 @@
 """The SQL text of the load path, per backend (built here, executed by schemas.warehouse).
 
-A document load must stay one transaction and still run at tens of thousands
+A document load must stay whole (one transaction) and still run at tens of thousands
 of facts a second.  On SQLite (in-process) plain statements cost nothing
 extra.  On PostgreSQL every round trip to the server costs more than the work,
-so the load is a lock and three statements built from data-modifying CTEs:
+so a batch of documents loads as a lock and three statements built from
+data-modifying CTEs, whatever the number of documents in it:
 
-0. lock the regions it touches (schemas/latest.py says why);
-1. upsert the document and delete its previous
-   facts (and the latest_facts rows they won), returning its id and the
-   figures those facts had;
-2. insert the new facts and held facts (a JSON array each, expanded by
-   json_populate_recordset), the version row, the ledger row and the URL state;
+0. lock the regions the batch touches (schemas/latest.py says why);
+1. upsert the documents (a JSON array, expanded by json_populate_recordset)
+   and delete their previous facts (and the latest_facts rows they won),
+   returning their ids and the figures those facts had;
+2. insert the new facts and held facts, the version rows, the ledger rows and
+   the URL states (a JSON array each);
 3. re-rank the figures touched in latest_facts (schemas/latest.py).
 
 The deletes and the inserts are separate statements because the sub-statements
@@ -40,7 +41,6 @@ _URL_STATE = (
 )
 # Columns the document upsert must not overwrite on a later version.
 _DOCUMENT_KEEPS = {"document_id", "url", "first_run_id", "first_loaded_at"}
-_JSON_DOCUMENT_COLUMNS = {"region_candidates"}
 
 
 def _quoted(names: list[str]) -> str:
@@ -75,38 +75,44 @@ def sqlite_load_sql() -> SqliteLoadSql:
 
 @dataclass(frozen=True)
 class PostgresLoadSql:
-    lock_regions: sa.TextClause  # params: region_id, url
-    # params: the document row (region_candidates as JSON text) -> document_id, old_keys
-    replace_document: sa.TextClause
-    insert_and_record: sa.TextClause  # params: facts, held (JSON text) + the record_load params
+    lock_regions: sa.TextClause  # params: region_ids (int[]), urls (text[])
+    # params: documents (JSON array of document rows) -> (url, document_id, old_keys) per document
+    replace_documents: sa.TextClause
+    insert_and_record: sa.TextClause  # params: facts, held, records (JSON arrays)
 
 
 def postgresql_load_sql() -> PostgresLoadSql:
+    """The statements that load a batch of documents (each with a distinct URL) on PostgreSQL."""
     docs = t.Document.__table__
-    doc_columns = insertable_columns(docs)
-    values = ", ".join(f"CAST(:{c} AS json)" if c in _JSON_DOCUMENT_COLUMNS else f":{c}" for c in doc_columns)
-    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in doc_columns if c not in _DOCUMENT_KEEPS)
+    doc_columns = _quoted(insertable_columns(docs))
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in insertable_columns(docs) if c not in _DOCUMENT_KEEPS)
     # Taken before anything is written, held to the end of the transaction: loads touching a region
     # queue, so the latest_facts re-ranking of each sees every earlier load of that region committed
-    # (schemas/latest.py), and no two loads wait on each other's rows.
+    # (schemas/latest.py).  Taken in region order, so two batches never wait on each other in a cycle.
     lock_regions = sa.text(
         f"SELECT pg_advisory_xact_lock({REGION_LOCK_NAMESPACE}, r) FROM ("
-        "SELECT DISTINCT r FROM (SELECT CAST(:region_id AS integer) AS r"
-        " UNION ALL SELECT region_id FROM documents WHERE url = :url) s WHERE r IS NOT NULL ORDER BY r) ordered"
+        "SELECT DISTINCT r FROM (SELECT unnest(CAST(:region_ids AS integer[])) AS r"
+        " UNION ALL SELECT region_id FROM documents WHERE url = ANY(CAST(:urls AS text[]))) s"
+        " WHERE r IS NOT NULL ORDER BY r) ordered"
     )
+    # each document's old figures as [region, indicator, period] triples, for the re-ranking
     old_keys = (
-        "SELECT jsonb_agg(DISTINCT jsonb_build_object('region_id', region_id, 'indicator_id', indicator_id,"
-        " 'period_id', period_id)) FROM old_facts"
+        "SELECT document_id, jsonb_agg(DISTINCT jsonb_build_array(region_id, indicator_id, period_id)) AS keys"
+        " FROM old_facts GROUP BY document_id"
     )
-    replace_document = sa.text(
-        f"WITH doc AS (INSERT INTO documents ({_quoted(doc_columns)}) VALUES ({values})"
-        f" ON CONFLICT (url) DO UPDATE SET {updates} RETURNING document_id),"
-        " old_facts AS (DELETE FROM facts WHERE document_id IN (SELECT document_id FROM doc)"
-        " RETURNING fact_id, region_id, indicator_id, period_id),"
+    replace_documents = sa.text(
+        f"WITH doc AS (INSERT INTO documents ({doc_columns}) SELECT {doc_columns}"
+        # in URL order: two batches sharing documents lock their rows in one order, never in a cycle
+        " FROM json_populate_recordset(NULL::documents, CAST(:documents AS json)) ORDER BY url"
+        f" ON CONFLICT (url) DO UPDATE SET {updates} RETURNING document_id, url),"
+        # = ANY(ARRAY(...)): an index lookup per document; with IN (SELECT ...) the planner, guessing
+        # 100 rows for the JSON input, hash-joined a sequential scan of every fact in the warehouse
+        " old_facts AS (DELETE FROM facts WHERE document_id = ANY(ARRAY(SELECT document_id FROM doc))"
+        " RETURNING fact_id, document_id, region_id, indicator_id, period_id),"
         f" old_latest AS ({PG_DELETE_RANKED_BY}),"
-        " old_held AS (DELETE FROM quarantined_facts WHERE document_id IN (SELECT document_id FROM doc))"
-        f" SELECT document_id, ({old_keys}) AS old_keys FROM doc"
-    ).bindparams(sa.bindparam("first_loaded_at", type_=t.UtcDateTime), sa.bindparam("loaded_at", type_=t.UtcDateTime))
+        " old_held AS (DELETE FROM quarantined_facts WHERE document_id = ANY(ARRAY(SELECT document_id FROM doc)))"
+        f" SELECT doc.url, doc.document_id, old.keys FROM doc LEFT JOIN ({old_keys}) old USING (document_id)"
+    )
 
     def expand(table: sa.Table, param: str) -> str:
         cols = _quoted(insertable_columns(table))
@@ -115,10 +121,20 @@ def postgresql_load_sql() -> PostgresLoadSql:
             f' FROM json_populate_recordset(NULL::"{table.name}", CAST(:{param} AS json))'
         )
 
+    records = (
+        "SELECT * FROM json_to_recordset(CAST(:records AS json)) AS r(url text, content_hash text, run_id text,"
+        " at timestamptz, stage text, state text, reason text)"
+    )
     insert_and_record = sa.text(
         f"WITH new_facts AS ({expand(t.facts, 'facts')}), new_held AS ({expand(t.quarantined_facts, 'held')}),"
-        f" version AS ({_VERSION}), ledger AS ({_LEDGER}) {_URL_STATE}"
-    ).bindparams(sa.bindparam("at", type_=t.UtcDateTime))
+        f" records AS ({records}),"
+        " version AS (INSERT INTO document_versions (url, content_hash, first_run_id, seen_at)"
+        " SELECT url, content_hash, run_id, at FROM records ON CONFLICT (url, content_hash) DO NOTHING),"
+        " ledger AS (INSERT INTO page_ledger (run_id, url, stage, state, reason, content_hash, at)"
+        " SELECT run_id, url, stage, state, reason, content_hash, at FROM records)"
+        " INSERT INTO url_state (url, last_state) SELECT url, state FROM records"
+        " ON CONFLICT (url) DO UPDATE SET last_state = excluded.last_state"
+    )
     return PostgresLoadSql(
-        lock_regions=lock_regions, replace_document=replace_document, insert_and_record=insert_and_record
+        lock_regions=lock_regions, replace_documents=replace_documents, insert_and_record=insert_and_record
     )

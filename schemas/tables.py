@@ -156,7 +156,7 @@ class DocumentVersion(Base):
 # PostgreSQL checks each key with a per-row trigger, which cut loading to a third of its speed
 # (6,000 against 17,000 facts/s).  The ids come from lookups in the same transaction as the
 # insert, dimension rows are never deleted, and a document's facts are replaced only by
-# Warehouse.load_document, so the keys hold by construction.
+# the load (schemas/loader.py), so the keys hold by construction.
 def _fact_columns() -> list[sa.Column]:
     """Columns facts and quarantined facts share (a fresh copy per table)."""
     return [
@@ -209,7 +209,7 @@ quarantined_facts = sa.Table(
 
 
 # The winning fact of each figure: one row per (region, indicator, period, qualifier, target flag),
-# kept by Warehouse.load_document in the same transaction as the facts it ranks (schemas/latest.py).
+# kept by the load (schemas/loader.py) in the same transaction as the facts it ranks (schemas/latest.py).
 # Ranking every fact at query time cost ~5 s on a million facts; reading this table costs
 # milliseconds.  `qualifier` is '' for none because NULLs never collide in a unique key.
 latest_facts = sa.Table(

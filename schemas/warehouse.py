@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -22,11 +21,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from schemas import latest
 from schemas import tables as t
 from schemas.engine import make_engine
-from schemas.load_plan import describe_period, gazetteer_region_rows, plan_load
-from schemas.load_sql import PostgresLoadSql, SqliteLoadSql, postgresql_load_sql, sqlite_load_sql
+from schemas.load_plan import gazetteer_region_rows
+from schemas.loader import DocumentLoader
 from schemas.records import PageState, ProcessedDocument, Stage
 from schemas.upgrade import upgrade_database
 from schemas.warehouse_types import (
@@ -54,16 +52,27 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _distinct_url_chunks(batch: Sequence[ProcessedDocument], size: int) -> Iterator[list[ProcessedDocument]]:
+    """Consecutive chunks of at most `size` documents with no URL twice in a chunk (one upsert per
+    row and statement); a URL seen again starts a new chunk, so later versions still win."""
+    chunk: list[ProcessedDocument] = []
+    urls: set[str] = set()
+    for processed in batch:
+        url = processed.document.url
+        if len(chunk) >= size or url in urls:
+            yield chunk
+            chunk, urls = [], set()
+        chunk.append(processed)
+        urls.add(url)
+    if chunk:
+        yield chunk
+
+
 class Warehouse:
+    max_batch = 16  # documents per load transaction (load_documents)
+
     def __init__(self, url: str, *, gazetteer: GazetteerSource | None = None) -> None:
         self._gazetteer = gazetteer or gazetteer_region_rows
-        self._indicator_ids: dict[str, int] | None = None
-        self._region_ids: dict[str, int] = {}
-        self._period_cache: dict[tuple[date, date], int] = {}
-        self._sql: SqliteLoadSql | PostgresLoadSql | None = None
-        self._upsert_document: Any = None
-        self._region_stmts: tuple[Any, Any] | None = None
-        self._lock = threading.Lock()
         self._upgraded = False
         try:
             parsed = sa.make_url(url)
@@ -77,6 +86,7 @@ class Warehouse:
         self.url = parsed
         self.display_url = parsed.render_as_string(hide_password=True)
         self.backend = backend
+        self._loader = DocumentLoader(backend)
         try:
             self._engine = make_engine(parsed)
             self._read_engine = self._engine.execution_options(warehouse_read=True)
@@ -108,7 +118,7 @@ class Warehouse:
         """Migrate to head, refresh dim_indicator, seed dim_region once, (re)create views; idempotent."""
         with self._transaction("upgrade") as conn:
             upgrade_database(conn, self._gazetteer)
-        self._indicator_ids = None
+        self._loader.forget_indicators()
         self._upgraded = True
 
     def ensure_upgraded(self) -> None:
@@ -232,159 +242,39 @@ class Warehouse:
         conn.execute(stmt)
 
     # ------------------------------------------------------------------ loading
-    def _indicator_map(self, conn: sa.Connection) -> dict[str, int]:
-        with self._lock:
-            if self._indicator_ids is None:
-                rows = conn.execute(sa.select(t.DimIndicator.code, t.DimIndicator.indicator_id))
-                self._indicator_ids = {code: iid for code, iid in rows}
-            return self._indicator_ids
-
-    def _region_id(self, conn: sa.Connection, row: dict | None, fresh: dict) -> int | None:
-        """The dim_region id of a placement, made on demand; `fresh` collects ids to cache after commit."""
-        if row is None:
-            return None
-        key = row["region_key"]
-        if key in self._region_ids:
-            return self._region_ids[key]
-        table = t.DimRegion.__table__
-        if self._region_stmts is None:
-            self._region_stmts = (
-                sa.select(table.c.region_id).where(table.c.region_key == sa.bindparam("key")),
-                self._insert(table).on_conflict_do_nothing(index_elements=["region_key"]),
-            )
-        lookup, make = self._region_stmts
-        found = conn.execute(lookup, {"key": key}).scalar()
-        if found is None:
-            conn.execute(make, row)
-            found = conn.execute(lookup, {"key": key}).scalar_one()
-        fresh[key] = found
-        return found
-
-    def _period_ids(self, conn: sa.Connection, periods: set[tuple[date, date]], fresh: dict) -> dict:
-        ids = {p: self._period_cache[p] for p in periods if p in self._period_cache}
-        missing = periods - ids.keys()
-        if not missing:
-            return ids
-        table = t.DimPeriod.__table__
-        rows = []
-        for start, end in sorted(missing):
-            info = describe_period(start, end)
-            rows.append({"start": start, "end": end, "kind": info.kind, "label": info.label, "year": info.year})
-        conn.execute(self._insert(table).on_conflict_do_nothing(index_elements=["start", "end"]), rows)
-        starts = {s for s, _ in missing}
-        found = conn.execute(sa.select(table.c.start, table.c.end, table.c.period_id).where(table.c.start.in_(starts)))
-        for s, e, pid in found:
-            if (s, e) in missing:
-                ids[(s, e)] = fresh[(s, e)] = pid
-        return ids
-
-    def _load_sql(self) -> SqliteLoadSql | PostgresLoadSql:
-        if self._sql is None:
-            self._sql = postgresql_load_sql() if self.backend == "postgresql" else sqlite_load_sql()
-        return self._sql
-
     def load_document(self, run_id: str, processed: ProcessedDocument) -> LoadResult:
-        """Upsert the document and replace its facts, all in one transaction."""
-        doc = processed.document
-        fresh_regions: dict[str, int] = {}
-        fresh_periods: dict[tuple[date, date], int] = {}
-        with self._transaction(f"load document {doc.url}") as conn:
-            indicator_ids = self._indicator_map(conn)
-            plan = plan_load(processed, run_id, frozenset(indicator_ids))
-            region_id = self._region_id(conn, plan.region, fresh_regions)
-            period_ids = self._period_ids(conn, plan.periods, fresh_periods)
-            now = _now()
-            document_row = {
-                **plan.document,
-                "region_id": region_id,
-                "first_run_id": run_id,
-                "last_run_id": run_id,
-                "first_loaded_at": now,
-                "loaded_at": now,
-            }
-            record = {
-                "url": doc.url,
-                "content_hash": doc.content_hash,
-                "run_id": run_id,
-                "at": now,
-                "stage": str(Stage.LOAD),
-                "state": str(processed.state),
-                "reason": processed.reason,
-            }
+        """Upsert the document and replace its facts, all in one transaction; WarehouseError if it fails."""
+        return self._load_batch(run_id, [processed])[0]
 
-            def fact_rows(document_id: int) -> tuple[list[dict], list[dict]]:
-                common = {"document_id": document_id, "region_id": region_id}
-                loaded = [
-                    {
-                        **p.row,
-                        **common,
-                        "indicator_id": indicator_ids[p.indicator_code],
-                        "period_id": period_ids[p.period],
-                    }
-                    for p in plan.facts
-                ]
-                held = [
-                    {
-                        **p.row,
-                        **common,
-                        "indicator_code": p.indicator_code,
-                        "indicator_id": indicator_ids.get(p.indicator_code),
-                        "period_id": period_ids.get(p.period) if p.period else None,
-                        "reason": p.reason,
-                    }
-                    for p in plan.quarantined
-                ]
-                return loaded, held
+    def load_documents(self, run_id: str, batch: Sequence[ProcessedDocument]) -> list[LoadResult]:
+        """Load documents several to a transaction, each whole or absent; one result per document, in order.
 
-            write = self._write_postgresql if self.backend == "postgresql" else self._write_sqlite
-            loaded, held = write(conn, document_row, fact_rows, record)
-        # only ids of committed rows are cached: a rolled-back on-demand region must be made again
-        self._region_ids.update(fresh_regions)
-        self._period_cache.update(fresh_periods)
-        return LoadResult(facts_loaded=loaded, facts_quarantined=held)
+        A batch that fails (one document with a value the database refuses, say) is loaded again one
+        document per transaction, so only the bad document fails: its result carries the error.
+        """
+        results: list[LoadResult] = []
+        for chunk in _distinct_url_chunks(batch, self.max_batch):
+            try:
+                results += self._load_batch(run_id, chunk)
+                continue
+            except WarehouseError as exc:
+                if len(chunk) == 1:
+                    results.append(LoadResult(0, 0, error=str(exc)))
+                    continue
+                log.warning("batch of %d documents failed (%s); loading them one by one", len(chunk), exc)
+            for processed in chunk:
+                try:
+                    results += self._load_batch(run_id, [processed])
+                except WarehouseError as exc:
+                    results.append(LoadResult(0, 0, error=str(exc)))
+        return results
 
-    def _write_sqlite(self, conn: sa.Connection, document_row: dict, fact_rows, record: dict) -> tuple[int, int]:
-        sql = self._load_sql()
-        if self._upsert_document is None:
-            docs = t.Document.__table__
-            stmt = sqlite.insert(docs)
-            keep = {"document_id", "url", "first_run_id", "first_loaded_at"}
-            self._upsert_document = stmt.on_conflict_do_update(
-                index_elements=["url"], set_={c.name: stmt.excluded[c.name] for c in docs.c if c.name not in keep}
-            ).returning(docs.c.document_id)
-        document_id = conn.execute(self._upsert_document, document_row).scalar_one()
-        raw = conn.connection.dbapi_connection
-        touched = latest.sqlite_old_keys(raw, document_id)
-        conn.execute(sql.delete_facts, {"doc_id": document_id})
-        conn.execute(sql.delete_held, {"doc_id": document_id})
-        loaded, held = fact_rows(document_id)
-        # straight to sqlite3's executemany: the rows hold only str/float/int/bool/None
-        for table, rows in ((t.facts, loaded), (t.quarantined_facts, held)):
-            if rows:
-                columns = list(rows[0])
-                raw.executemany(sql.insert_rows(table, columns), [tuple(r[c] for c in columns) for r in rows])
-        latest.refresh_sqlite(raw, touched, latest.new_keys(document_row["region_id"], loaded))
-        for stmt in sql.record_load:
-            conn.execute(stmt, record)
-        return len(loaded), len(held)
-
-    def _write_postgresql(self, conn: sa.Connection, document_row: dict, fact_rows, record: dict) -> tuple[int, int]:
-        sql = self._load_sql()
-        params = {
-            **document_row,
-            "region_candidates": json.dumps(document_row["region_candidates"], ensure_ascii=False),
-        }
-        conn.execute(sql.lock_regions, {"region_id": document_row["region_id"], "url": document_row["url"]})
-        document_id, old_keys = conn.execute(sql.replace_document, params).one()
-        loaded, held = fact_rows(document_id)
-        conn.execute(
-            sql.insert_and_record,
-            {**record, "facts": json.dumps(loaded, ensure_ascii=False), "held": json.dumps(held, ensure_ascii=False)},
-        )
-        latest.refresh_postgresql(
-            conn, latest.keys_from_json(old_keys) | latest.new_keys(document_row["region_id"], loaded)
-        )
-        return len(loaded), len(held)
+    def _load_batch(self, run_id: str, batch: list[ProcessedDocument]) -> list[LoadResult]:
+        what = f"load document {batch[0].document.url}" if len(batch) == 1 else f"load {len(batch)} documents"
+        with self._transaction(what) as conn:
+            results, fresh = self._loader.load(conn, run_id, batch)
+        self._loader.committed(fresh)
+        return results
 
     # ------------------------------------------------------------------ operator questions
     def failed_pages(self, *, run_id: str | None = None, since: datetime | None = None) -> list[PageRecord]:

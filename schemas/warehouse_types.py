@@ -16,6 +16,7 @@ class WarehouseError(Exception):
 class LoadResult:
     facts_loaded: int
     facts_quarantined: int
+    error: str | None = None  # load_documents: why this document did not load (nothing of it was written)
 
 
 @dataclass(frozen=True)
