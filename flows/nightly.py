@@ -9,6 +9,7 @@ imported and its context built once.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 
 from prefect import flow, task, unmapped
 from prefect.cache_policies import NONE
+from prefect.futures import as_completed
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -113,10 +115,18 @@ def process_pages(cfg: RunConfig, run_id: str, urls: list[str], archived: list[s
     docs_dir = str(cfg.docs_dir / run_id) if data_docs else None
     report = validate_task.submit(cfg, extracted, docs_dir)
     loaded = load_task.map(unmapped(cfg), unmapped(run_id), extracted, unmapped(report))
-    for futures in (fetched, stripped, extracted, loaded):
-        for future in futures:
-            counts.update(future.result().states)
-    return counts, report.result()
+    stage_of = {f: stage for stage, futures in (("fetch", fetched), ("strip", stripped), ("extract", extracted),
+                                                ("load", loaded)) for f in futures}
+    elsewhere = False
+    for future in as_completed(list(stage_of)):
+        result = future.result()
+        counts.update(result.states)
+        stages.progress_from(stage_of[future], result)
+        elsewhere |= result.pid != os.getpid()
+    validation = report.result()
+    if elsewhere:  # validation ran on a worker too: its bar moves now
+        stages.advance_progress("validate", sum(len(e.result().passed) for e in extracted))
+    return counts, validation
 
 
 def summarise(cfg: RunConfig, summary: RunSummary, counts: Counter, report) -> RunSummary:
@@ -190,6 +200,8 @@ def nightly(cfg: RunConfig, run_kind: str = "nightly"):
     summary = RunSummary(run_id=run_id, warehouse_url=cfg.warehouse_url, start_urls=len(cfg.start_urls))
     found = discover_task.map(unmapped(cfg), unmapped(run_id), list(cfg.start_urls))
     discovered = found.result()
+    for d in discovered:
+        stages.progress_from("discover", d)
     urls = list(dict.fromkeys(u for d in discovered for u in d.urls))
     prefetched = {u: page for d in discovered for u, page in d.prefetched.items()}
     summary.discovered = len(urls)
@@ -211,6 +223,8 @@ def rerun_flow(cfg: RunConfig, urls: list[str], archived: list[stages.FetchedRef
                          start_urls=len(urls) + len(archived) + len(listings))
     found = discover_task.map(unmapped(cfg), unmapped(run_id), listings) if listings else []
     discovered = [f.result() for f in found]
+    for d in discovered:
+        stages.progress_from("discover", d)
     urls = list(dict.fromkeys([*urls, *(u for d in discovered for u in d.urls)]))
     prefetched = {u: page for d in discovered for u, page in d.prefetched.items()}
     summary.discovered = len(urls) + len(archived)

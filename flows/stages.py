@@ -9,6 +9,7 @@ ledger row saying why it stopped (skipped / failed / unchanged).
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,9 +39,25 @@ _progress: ProgressHook = _no_progress
 
 
 def set_progress_hook(hook: ProgressHook | None) -> None:
-    """The CLI's progress bars listen here; tasks run in threads of the same process."""
+    """The CLI's progress bars listen here, fed live by tasks running in threads of this process;
+    results of tasks that ran in other processes (Dask workers) are fed by `progress_from`."""
     global _progress
     _progress = hook or _no_progress
+
+
+def _advance(out: StageResult, stage: str, n: int = 1) -> None:
+    out.progressed += n
+    _progress(stage, n)
+
+
+def progress_from(stage: str, result: StageResult | Discovered) -> None:
+    """Move the bars by a finished task's pages when it ran in another process (its hook was not ours)."""
+    if result.pid != os.getpid():
+        _progress(stage, result.progressed)
+
+
+def advance_progress(stage: str, n: int) -> None:
+    _progress(stage, n)
 
 
 @dataclass(frozen=True)
@@ -57,6 +74,8 @@ class StageResult:
 
     passed: list = field(default_factory=list)
     states: dict[str, int] = field(default_factory=dict)
+    progressed: int = 0  # pages this task moved its stage's progress bar by
+    pid: int = field(default_factory=os.getpid)  # the process the task ran in (a Dask worker's is not ours)
 
     def count(self, state: PageState | str, n: int = 1) -> None:
         self.states[str(state)] = self.states.get(str(state), 0) + n
@@ -106,6 +125,8 @@ class Discovered:
 
     urls: list[str] = field(default_factory=list)
     prefetched: dict[str, FetchedPage] = field(default_factory=dict)
+    progressed: int = 1
+    pid: int = field(default_factory=os.getpid)
 
 
 def discover_reports(cfg: RunConfig, run_id: str, start_url: str) -> Discovered:
@@ -156,7 +177,7 @@ def fetch_pages(cfg: RunConfig, run_id: str, urls: Sequence[str], *, force: bool
             if age < timedelta(days=cfg.revisit_days):
                 wh.record_page(run_id, url, Stage.FETCH, PageState.UNCHANGED, "seen recently", known.content_hash)
                 out.count(PageState.UNCHANGED)
-                _progress("fetch", 1)
+                _advance(out, "fetch")
                 continue
         if prefetched and url in prefetched:
             outcome = FetchOutcome(url, PageState.LOADED, page=prefetched[url])
@@ -167,7 +188,7 @@ def fetch_pages(cfg: RunConfig, run_id: str, urls: Sequence[str], *, force: bool
                 etag=known.etag if (known and done_before and not force) else None,
                 last_modified=known.last_modified if (known and done_before and not force) else None,
             )
-        _progress("fetch", 1)
+        _advance(out, "fetch")
         if outcome.not_modified or (
             outcome.ok and done_before and not force and outcome.page.content_hash == known.content_hash
         ):
@@ -218,7 +239,7 @@ def strip_pages(cfg: RunConfig, run_id: str, refs: Iterable[FetchedRef]) -> Stag
             _end(wh, run_id, ref, Stage.STRIP, PageState.FAILED, _one_line(exc), out)
             continue
         finally:
-            _progress("strip", 1)
+            _advance(out, "strip")
         out.passed.append(doc)
     return out
 
@@ -239,7 +260,7 @@ def extract_documents(cfg: RunConfig, run_id: str, docs: Iterable[CleanDocument]
             ref = FetchedRef(doc.url, doc.content_hash)
             _end(wh, run_id, ref, Stage.EXTRACT, PageState.FAILED, _one_line(exc), out)
         finally:
-            _progress("extract", 1)
+            _advance(out, "extract")
     return out
 
 
@@ -309,7 +330,7 @@ def load_documents(cfg: RunConfig, run_id: str, items, report) -> StageResult:
         results = [LoadResult(0, 0, error=_one_line(exc)) for _ in batch]
     for processed, result in zip(batch, results, strict=True):
         doc = processed.document
-        _progress("load", 1)
+        _advance(out, "load")
         if result.error is not None:
             _end(wh, run_id, FetchedRef(doc.url, doc.content_hash), Stage.LOAD, PageState.FAILED, result.error, out)
             continue
