@@ -21,6 +21,8 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
+from schemas.engine import PG_PLANNER_OPTIONS
+
 EXPORT_FORMATS = ("csv", "parquet", "json")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -54,7 +56,8 @@ def _read_only_engine(url: str) -> sa.Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         return sa.create_engine(
-            parsed, connect_args={"options": "-c default_transaction_read_only=on"}, poolclass=sa.NullPool
+            parsed, connect_args={"options": f"-c default_transaction_read_only=on {PG_PLANNER_OPTIONS}"},
+            poolclass=sa.NullPool,
         )
     raise QueryError(f"unsupported warehouse URL {url!r}: use sqlite:///path or postgresql://...")
 
