@@ -79,6 +79,14 @@ def _quiet_prefect(home: Path | None = None) -> None:
                               f"sqlite+aiosqlite:///{home / 'prefect.db'}")
 
 
+def _prefect_api(home: Path):
+    """Prefect set up for a command that runs a flow, its ephemeral API booting in the background."""
+    from flows import prefect_api
+
+    _quiet_prefect(home)
+    return prefect_api.started(home)
+
+
 @app.command()
 def run(
     start_url: Annotated[list[str] | None, typer.Option("--start-url", "-u", help="A listing page or report "
@@ -104,7 +112,7 @@ def run(
         serving = serve_sites(base_port=DEMO_BASE_PORT)
     else:
         serving = nullcontext({})
-    with serving as origins:
+    with _prefect_api(home_path), serving as origins:
         starts = demo_start_urls(origins) if demo else list(start_url or [])
         cfg = build_config(url, home_path, starts, sources, demo=demo, on_error=fail)
         if task_runner != "threads":
@@ -113,7 +121,6 @@ def run(
             cfg = replace(cfg, task_runner=task_runner)
         if demo:
             console.print(f"Serving {len(origins)} demo sites on 127.0.0.1; crawling {len(starts)} start pages.")
-        _quiet_prefect(home_path)
         summary, ok = run_nightly(cfg, console, on_error=fail)
     from flows.report import print_summary
 
@@ -234,8 +241,8 @@ def _run_plan(cfg, plan, kind: str) -> None:
 
     hosts = {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}/" for u in [*plan.fetch, *plan.listings]}
     cfg = replace(cfg, start_urls=tuple(sorted(hosts)))
-    _quiet_prefect(Path(cfg.home))
-    summary, ok = run_nightly(cfg, console, on_error=fail, run_kind=kind, plan=plan)
+    with _prefect_api(Path(cfg.home)):
+        summary, ok = run_nightly(cfg, console, on_error=fail, run_kind=kind, plan=plan)
     print_summary(out, summary, cfg)
     raise typer.Exit(0 if ok else 1)
 
@@ -310,8 +317,8 @@ def backfill(
                        demo=False, on_error=fail)
     cfg = replace(cfg, horizon_days=(date.today() - lo).days + 1, max_listing_pages=max(cfg.max_listing_pages, 500),
                   published_window=(lo.isoformat(), hi.isoformat()))
-    _quiet_prefect(home_path)
-    summary, ok = run_nightly(cfg, console, on_error=fail, run_kind="backfill")
+    with _prefect_api(home_path):
+        summary, ok = run_nightly(cfg, console, on_error=fail, run_kind="backfill")
     print_summary(out, summary, cfg)
     raise typer.Exit(0 if ok else 1)
 

@@ -62,7 +62,10 @@ def run_nightly(cfg: RunConfig, console: Console, *, on_error: Callable[[str], B
         raise on_error(str(exc)) from None
 
     console.print("Starting Prefect (ephemeral API) ...")
+    from flows import prefect_api
     from flows.nightly import nightly, rerun_flow
+
+    prefect_api.wait_ready(on_error)
 
     with Progress(TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
