@@ -37,9 +37,19 @@ def alias_table(catalog: Catalog) -> dict[str, str | None]:
                 for old, new in ((a, b), (b, a)):
                     if old in alias:
                         table.setdefault(alias.replace(old, new), ind.code)
+    # ways reports name an indicator that the catalog does not list (输转劳动力 for 外出务工)
+    for code, words in patterns()["structures"]["extra_aliases"].items():
+        if code in catalog:
+            for alias in words:
+                table.setdefault(alias, code)
     for phrase in patterns()["structures"]["stop_phrases"]:
         table.setdefault(phrase, None)
     return table
+
+
+def _gap(least: int, pair: list, split: dict) -> str:
+    most = int(pair[2] if len(pair) > 2 else split["max_gap"])
+    return rf"[^\d，,。；;、：:]{{{least},{most}}}?"
 
 
 @cache
@@ -48,7 +58,8 @@ def _split_alias_regexes() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(
         (
             re.compile(
-                rf"{re.escape(pair[0])}[^\d，,。；;、：:]{{1,{int(pair[2] if len(pair) > 2 else split['max_gap'])}}}?"
+                # a year inside (参加2024年城乡居民医保) is when, not a word of the gap
+                rf"{re.escape(pair[0])}(?:(?:19|20)\d{{2}}年度?{_gap(0, pair, split)}|{_gap(1, pair, split)})"
                 rf"{re.escape(pair[1])}"
             ),
             code,

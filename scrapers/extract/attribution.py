@@ -64,6 +64,9 @@ def reader_vocabulary() -> dict:
         "remainder_words": tuple(s["remainder_words"]),
         "remainder_of": dict(s["remainder_of"]),
         "grant_prepositions": tuple(s["grant_prepositions"]),
+        "every_member": tuple(s["every_member_bounds"]),
+        "visitor_verbs": tuple(s["visitor_verbs"]),
+        "amount_words": tuple(s["amount_words"]),
         "filler": sorted({w for words in qualifiers.values() for w in words} | {"的", "个"}, key=len, reverse=True),
     }
 
@@ -76,6 +79,7 @@ class FigureAttributor:
         self.catalog = catalog
         self.hits = hits
         self.subject: str | None = None
+        self.subject_count: str | None = None  # the count word the subject's own figure was written in
         self.consumed: set[int] = set()  # alias starts already used as "the noun after a number"
         v = reader_vocabulary()
         self.interrupters: tuple[str, ...] = v["interrupters"]
@@ -156,6 +160,8 @@ class FigureAttributor:
                 return None
             if self.text[max(0, h.start - 1) : h.start] in reader_vocabulary()["places"]:
                 return None  # 在安置点成立党支部7个: the alias is where, not what
+            if any(v in self._clause_before(h.start, 6) for v in reader_vocabulary()["visitor_verbs"]):
+                return None  # 接待研学培训学员4.2万人次: visitors who came for it, not the indicator
             if unit_family(q.count_word) == "rate" and ("率" in gap or "比例" in gap):
                 return None  # 参保率100%,报销比例达到90%: a rate is the rate word's right before it
             assert h.code is not None
@@ -227,8 +233,12 @@ class FigureAttributor:
         clause_lead = re.split(r"[，,。；;：:\n、]", lead)[-1]
         if any(w in clause_lead for w in reader_vocabulary()["noun_heads"]):
             return None  # 其中取得证书156人 / 就近就业642人: the figure counts a noun of its own
-        if self._other_list_item(lead, clause_lead):
+        money = unit_family(q.count_word) == "money"
+        amount_only = money and clause_lead.strip() in reader_vocabulary()["amount_words"]
+        if self._other_list_item(lead, clause_lead) and not amount_only:
             return None
+        if re.search(r"[“\"《][^”\"》]+[”\"》]", clause_lead):
+            return None  # 实施“美丽庭院”创建236户: a named campaign of its own is what the figure counts
         if any(h.code is None and q.num_start - 12 <= h.start < q.num_start for h in self.hits):
             return None  # 带动就业80人 outside a workshop: a masked phrase names the figure, not the subject
         tail = self.text[q.end : clause_end]
@@ -240,9 +250,18 @@ class FigureAttributor:
         if re.sub(r"[\d.。,%元人户个名次亩万亿余多左右\s)）]", "", tail):
             return None  # 319名网格员: the figure has a noun of its own
         code = fits(self.catalog, self.subject, q.count_word)
-        if code is None:
-            return None
+        if code is None or (code == self.subject and self._other_unit(q.count_word)):
+            return None  # 改造户厕560户,新建污水处理站3座: the same indicator in another unit is another thing
         return [self._reading(q, code, self.subject)]
+
+    def _other_unit(self, count_word: str) -> bool:
+        if self.subject_count is None or count_word == self.subject_count:
+            return False
+        family = unit_family(count_word)
+        return family is None or family != unit_family(self.subject_count)
+
+    def _clause_before(self, at: int, width: int) -> str:
+        return re.split(r"[，,。；;：:\n]", self.text[max(0, at - width) : at])[-1]
 
     def _allocated(self, h: AliasHit) -> bool:
         """利用衔接资金40万元建设…: money spent on a project; 统筹使用衔接资金…: the pooled total."""

@@ -14,10 +14,14 @@ from scrapers.extract.aliases import AliasHit, find_aliases
 from scrapers.extract.mentions import ClauseReader
 from scrapers.extract.numbers import Quantity, find_quantities
 from scrapers.extract.periods import DocumentPeriod, Period, document_period, half_year, sentence_period, whole_year
-from scrapers.extract.readings import Reading
+from scrapers.extract.readings import Reading, fits
 from scrapers.extract.sentences import Sentence, split_sentences
-from scrapers.extract.targets import PlanSection, plan_sections, promise_regex, section_at
+from scrapers.extract.tables import TableCell, TableReader
+from scrapers.extract.targets import PlanSection, YearSection, plan_sections, promise_regex, section_at, year_sections
 from scrapers.extract.vocabulary import patterns, unit_family
+
+# a year written as one (2023年), the mark of a figure that is one year's
+_YEAR_WORD = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年(?!以来)")
 
 
 class ExtractionError(ValueError):
@@ -31,7 +35,7 @@ def extract_facts(doc: CleanDocument, region: Region, catalog: Catalog | None = 
     text = doc.text
     doc_period = document_period(doc.title or "", text, doc.published_date)
     reader = _DocumentReader(doc, text, catalog, doc_period)
-    facts = _deduplicated(reader.read())
+    facts = _deduplicated(_without_partial_totals(reader.read()))
     return Extraction(region=region, period_start=doc_period.start, period_end=doc_period.end, facts=tuple(facts))
 
 
@@ -42,11 +46,23 @@ class _DocumentReader:
         self.catalog = catalog
         self.doc_period = doc_period
         self.hits = find_aliases(text, catalog)
-        self.quantities = _with_zero_transitions(text, find_quantities(text))
+        tables = TableReader(text, catalog, self.hits).tables()
+        # a table's cells are read by its columns, never as prose figures
+        self.quantities = [
+            q
+            for q in _with_zero_transitions(text, find_quantities(text))
+            if not any(t.start <= q.start < t.end for t in tables)
+        ]
+        self.table_rows: dict[int, list[TableCell]] = {}
+        for t in tables:
+            for cell in t.cells:
+                self.table_rows.setdefault(cell.row_start, []).append(cell)
         self.sections = plan_sections(text)
+        self.year_sections = year_sections(text)
         self.qualifiers = patterns()["qualifiers"]
         self.targets = patterns()["targets"]
         self.alias_context: dict[str, list[str]] = patterns()["structures"]["alias_needs_context"]
+        self.enders: tuple[str, ...] = tuple(patterns()["clauses"]["breakdown_enders"])
         self.stock: tuple[str, int] | None = None  # (split stock code, where it was read) for 剩余…
 
     def read(self) -> list[CandidateFact]:
@@ -54,6 +70,9 @@ class _DocumentReader:
         hit_starts = [h.start for h in self.hits]
         q_starts = [q.start for q in self.quantities]
         for sentence in split_sentences(self.text):
+            if sentence.start in self.table_rows:
+                facts.extend(self._table_fact(c) for c in self.table_rows.pop(sentence.start))
+                continue
             hits = self.hits[bisect_left(hit_starts, sentence.start) : bisect_left(hit_starts, sentence.end)]
             quantities = self.quantities[bisect_left(q_starts, sentence.start) : bisect_left(q_starts, sentence.end)]
             if quantities and (hits or self.stock):  # 尚有4户11人…: a remainder needs no alias
@@ -73,8 +92,13 @@ class _DocumentReader:
         for clause in sentence.clauses:
             if clause.is_breakdown and breakdown_at is None:
                 breakdown_at = clause.start
+            elif not clause.is_breakdown and self.text[clause.start : clause.end].lstrip().startswith(self.enders):
+                breakdown_at = None  # …其中超过50万元的村5个,全镇村集体经济总收入628万元: the whole again
             in_clause = [q for q in quantities if clause.start <= q.num_start and q.end <= clause.end]
-            for reading in reader.read(clause.start, clause.end, in_clause, sentence.start):
+            readings = reader.read(clause.start, clause.end, in_clause, sentence.start)
+            if not readings and clause.is_breakdown and breakdown_at is not None:
+                readings = self._share_of_whole(reader, clause.start, in_clause, quantities, breakdown_at, made)
+            for reading in readings:
                 later = [q.start for q in in_clause if q.start > reading.quantity.start]
                 fact = self._fact(reading, sentence, hits, clause.start, min(later, default=clause.end))
                 if breakdown_at is not None and reading.quantity.start >= breakdown_at:
@@ -119,7 +143,12 @@ class _DocumentReader:
             own = named_here is not None and named_here.code not in population
             return fact if stock or own else None
         if whole.indicator_code == fact.indicator_code and not fact.qualifier:
-            return None
+            # 累计…214户,其中2023年新识别58户: a part with a year or a flow word of its own is
+            # that year's (or the new) share of the whole, not a second total
+            own_period = (fact.period_start, fact.period_end) != (whole.period_start, whole.period_end)
+            lead = self.text[clause_start : reading.quantity.start]
+            if not own_period and not any(w in lead for w in patterns()["clauses"]["flow_parts"]):
+                return None
         if fact.indicator_code in population and whole.indicator_code not in population and named_here is not None:
             # 吸纳就业137人,其中脱贫人口52人: the parent's figure, for that group
             group = self.text[named_here.start : named_here.end]
@@ -131,6 +160,33 @@ class _DocumentReader:
                 part_of=whole.fact_key(self.doc.url, self.doc.content_hash),
             )
         return replace(fact, part_of=whole.fact_key(self.doc.url, self.doc.content_hash))
+
+    def _share_of_whole(
+        self,
+        reader: ClauseReader,
+        clause_start: int,
+        in_clause: list[Quantity],
+        quantities: list[Quantity],
+        breakdown_at: int,
+        made: dict[int, CandidateFact],
+    ) -> list[Reading]:
+        """…投入衔接资金1.36亿元,实施项目187个,其中2023年投入4862万元: a breakdown naming only its own
+        year (or 新增) and a figure in the whole's unit is that year's share of the whole."""
+        if not in_clause or any(h.code and clause_start <= h.start < in_clause[0].start for h in reader.hits):
+            return []
+        q = in_clause[0]
+        lead = self.text[clause_start : q.num_start]
+        if not (_YEAR_WORD.search(lead) or any(w in lead for w in patterns()["clauses"]["flow_parts"])):
+            return []
+        if any(w in lead for w in reader.per_unit) or reader._is_threshold(q) or reader._is_change(clause_start, q):
+            return []
+        family = unit_family(q.count_word)
+        before = [w for w in quantities if w.end <= breakdown_at and unit_family(w.count_word) == family]
+        whole_q = before[-1] if before else None
+        whole = made.get(whole_q.start) if whole_q is not None else None
+        if whole is None or fits(self.catalog, whole.indicator_code, q.count_word) != whole.indicator_code:
+            return []
+        return [Reading(q, whole.indicator_code, float(q.value), q.flags)]
 
     def _in_context(self, sentence: Sentence, hits: list[AliasHit]) -> list[AliasHit]:
         """带动就业 names workshop employment only where the sentence speaks of a workshop."""
@@ -150,13 +206,7 @@ class _DocumentReader:
         code = reading.code
         sentence_text = self.text[sentence.start : sentence.end]
         prefix = self.text[sentence.start : q.start]
-        period = sentence_period(prefix, self.doc_period)
-        section = section_at(self.sections, q.start)
-        is_target = section is not None or self._promised(prefix, sentence.start, hits)
-        # 今年 inside a plan section is the report's own year, not the one the plan looks to
-        says_this_year = any(w in prefix for w in patterns()["periods"]["this_year"])
-        if is_target and section is not None and period == self.doc_period.period and not says_this_year:
-            period = self._plan_period(section)
+        period, is_target = self._when(q.start, prefix, self._promised(prefix, sentence.start, hits))
         group = f"g{reading.group_with.start}" if reading.group_with is not None else None
         if "glued_repaired" in reading.flags:
             group = f"g{q.start}"
@@ -176,6 +226,52 @@ class _DocumentReader:
             is_approximate=q.is_approximate,
             flags=reading.flags,
             group=group,
+        )
+
+    def _when(self, at: int, prefix: str, promised: bool) -> tuple[Period, bool]:
+        """The period of a figure at `at` whose words before it read `prefix`, and whether it is a goal."""
+        governing = self._governing(at)
+        base = governing[0]
+        period = sentence_period(prefix, base)
+        section = section_at(self.sections, at)
+        is_target = section is not None or promised
+        # 今年 inside a plan section is the report's own year, not the one the plan looks to
+        says_this_year = any(w in prefix for w in patterns()["periods"]["this_year"])
+        own_year = governing[1] is not None and section is not None and governing[1].start == section.start
+        if is_target and section is not None and period == base.period and not says_this_year and not own_year:
+            period = self._plan_period(section, base)
+        return period, is_target
+
+    def _governing(self, at: int) -> tuple[DocumentPeriod, YearSection | None]:
+        """一、2023年工作回顾 in a report given in 2024: the heading's year governs its section."""
+        inside = [s for s in self.year_sections if s.start <= at < s.end]
+        if not inside:
+            return self.doc_period, None
+        section = max(inside, key=lambda s: s.start)
+        start, end = sentence_period(section.title, self.doc_period)
+        if (start, end) == self.doc_period.period or start is None or end is None:
+            return self.doc_period, section
+        half = 1 if (start, end) == half_year(start.year, 1) else None
+        return DocumentPeriod(year=end.year, start=start, end=end, half=half), section
+
+    def _table_fact(self, cell: TableCell) -> CandidateFact:
+        """A table cell: its caption and column header words give its period, as a prefix does a figure's."""
+        period, is_target = self._when(cell.start, cell.context, cell.is_target)
+        return CandidateFact(
+            indicator_code=cell.code,
+            value=cell.value,
+            unit=self.catalog[cell.code].unit,
+            raw_text=cell.raw,
+            count_word=cell.count_word,
+            start=cell.start,
+            end=cell.end,
+            sentence=cell.row_text,
+            period_start=period[0],
+            period_end=period[1],
+            qualifier=cell.qualifier,
+            is_target=is_target,
+            flags=("table_cell", "table_total") if cell.is_total else ("table_cell",),
+            group=cell.group,
         )
 
     def _promised(self, prefix: str, sentence_start: int, hits: list[AliasHit]) -> bool:
@@ -198,15 +294,15 @@ class _DocumentReader:
             return True
         return False
 
-    def _plan_period(self, section: PlanSection) -> Period:
-        year, half = self.doc_period.year, self.doc_period.half
+    def _plan_period(self, section: PlanSection, base: DocumentPeriod) -> Period:
+        year, half = base.year, base.half
         if year is None:
             return (None, None)
         if section.kind == "second_half" or (section.kind == "next_step" and half == 1):
             return half_year(year, 2)
         if section.kind == "next_year" or section.kind == "next_step":
             return whole_year(year + 1)
-        return self.doc_period.period
+        return base.period
 
     def _qualifier(self, code: str, clause_start: int, q: Quantity, segment_end: int, sentence_text: str) -> str | None:
         """Qualifier words in the clause up to the number, or between it and the next number (3个市级贫困村)."""
@@ -242,6 +338,22 @@ def _with_zero_transitions(text: str, quantities: list[Quantity]) -> list[Quanti
                 Quantity(zero_at, zero_at + 1, zero_at, zero_at + 1, Decimal(0), before[-1].count_word, "零")
             )
     return sorted(quantities + extra, key=lambda q: q.start)
+
+
+def _without_partial_totals(facts: list[CandidateFact]) -> list[CandidateFact]:
+    """全镇脱贫户1152户 … 各村情况如下 / 合计 450: a table's total row that disagrees with the figure the
+    text states for the township sums only the villages listed; the text's figure stands."""
+    stated = {
+        (f.indicator_code, _year(f.period_start), _year(f.period_end), f.is_target)
+        for f in facts
+        if "table_cell" not in f.flags
+    }
+    return [
+        f
+        for f in facts
+        if "table_total" not in f.flags
+        or (f.indicator_code, _year(f.period_start), _year(f.period_end), f.is_target) not in stated
+    ]
 
 
 def _deduplicated(facts: list[CandidateFact]) -> list[CandidateFact]:

@@ -18,6 +18,7 @@ from scrapers.extract.aliases import AliasHit
 from scrapers.extract.attribution import FigureAttributor, reader_vocabulary
 from scrapers.extract.numbers import Quantity
 from scrapers.extract.readings import Reading, fits
+from scrapers.extract.targets import promise_regex
 from scrapers.extract.vocabulary import unit_family
 
 
@@ -56,7 +57,7 @@ class ClauseReader(FigureAttributor):
                 continue
             if self._in_subset(self.text[sentence_start : q.num_start], self.text[q.end : clause_end]):
                 continue
-            if self._is_threshold(q) or self._is_change(clause_start, q):
+            if self._is_threshold(q) or self._is_floor(q, sentence_start) or self._is_change(clause_start, q):
                 previous = None
                 continue
             paired = previous is not None and (
@@ -79,12 +80,15 @@ class ClauseReader(FigureAttributor):
             readings.extend(found)
             previous = found[-1]
             self.subject = found[0].subject or found[0].code
+            # the unit the subject itself was counted in (not its amount's): 改厕560户 -> 户
+            self.subject_count = found[0].quantity.count_word if found[0].code == self.subject else None
         programmes = {h.code for h in named if self._is_programme(h)}
         if not readings and len(programmes) == 1:
             # 开展雨露计划资助,资助学生152人 / 对就业3个月以上的…发放就业奖补,已发放203人: a paying
             # programme named in a clause without figures of its own is what the next clause's
             # bare figures count
             self.subject = programmes.pop()
+            self.subject_count = None
         elif quantities and not readings:
             self.subject = None  # the subject carries only into the very next clause
         self.last_reading = readings[-1] if readings else None
@@ -138,6 +142,15 @@ class ClauseReader(FigureAttributor):
     def _is_threshold(self, q: Quantity) -> bool:
         """收入10万元以上的村: a bound that picks out a group, not a figure of anything."""
         return self.text[max(q.start, q.end - 4) : q.end + 1].endswith(self.thresholds)
+
+    def _is_floor(self, q: Quantity, sentence_start: int) -> bool:
+        """各村收入全部超过20万元: a floor every member cleared, not the members' total.  As a goal
+        (确保各村收入全部达到10万元以上) the floor is the goal's figure; a rate (参保率均达到100%)
+        is the figure itself."""
+        lead = self.text[max(0, q.num_start - 6) : q.num_start]
+        if not lead.endswith(reader_vocabulary()["every_member"]) or unit_family(q.count_word) == "rate":
+            return False
+        return not promise_regex().search(self.text[sentence_start : q.num_start])
 
     def _is_change(self, clause_start: int, q: Quantity) -> bool:
         """较去年同期增加312人: the difference between two figures, not a figure itself."""

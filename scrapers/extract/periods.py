@@ -21,6 +21,13 @@ _YEAR = r"(?<![\dA-Za-z])((?:19|20)\d{2})"
 _OPENING_CHARS = 300
 
 
+@cache
+def _dash() -> str:
+    """What joins the ends of a range (2021—2023年, 2021年至2023年, 1～6月): any dash or 至/到."""
+    words = sorted(patterns()["periods"]["range_joiners"], key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+
+
 @dataclass(frozen=True)
 class DocumentPeriod:
     year: int | None
@@ -56,7 +63,7 @@ def _plausible(year: int) -> bool:
 def _years(text: str) -> list[tuple[int, int]]:
     """(offset, year) of years written as years (2022年, 2023上半年, 2021-2023年)."""
     found = []
-    followed_by = r"(?=年|上半年|下半年|第?[一二三四]季度|前三季度|[-—~至到]\s*(?:19|20)\d{2})"
+    followed_by = rf"(?=年|上半年|下半年|第?[一二三四]季度|前三季度|{_dash()}\s*(?:19|20)\d{{2}})"
     for m in re.finditer(_YEAR + r"\s*" + followed_by, text):
         year = int(m.group(1))
         if _plausible(year):
@@ -81,6 +88,10 @@ def document_period(title: str, body: str, published: date | None) -> DocumentPe
     body = body or ""
     opening = body[:_OPENING_CHARS]
     title_years = _years(title)
+    # the first year the title names opens a range (not 2023年总结和2024—2026年规划)
+    several = _year_range(title[title_years[0][0] :]) if title_years else None
+    if several is not None:  # 2021—2023年巩固拓展…工作情况报告: a report on several years
+        return DocumentPeriod(year=several[1], start=date(several[0], 1, 1), end=date(several[1], 12, 31))
     if title_years:
         year: int | None = title_years[0][1]
         at = title_years[0][0]
@@ -99,8 +110,20 @@ def document_period(title: str, body: str, published: date | None) -> DocumentPe
     return DocumentPeriod(year=year, start=start, end=end, half=half)
 
 
+def _year_range(text: str) -> tuple[int, int] | None:
+    m = re.match(rf"{_YEAR}\s*年?\s*{_dash()}\s*((?:19|20)\d{{2}})\s*年", text)
+    if m is None:
+        return None
+    first, last = int(m.group(1)), int(m.group(2))
+    return (first, last) if _plausible(first) and first < last <= first + 10 else None
+
+
 def _year_without_title(title: str, body: str, opening: str, published: date | None) -> int | None:
-    opening_years = [y for _, y in _years(opening) if not re.search(rf"由{y}", opening)]
+    opening_years = [y for at, y in _years(opening) if not re.search(rf"由{y}", opening) and not _is_date(opening, at)]
+    vocab = patterns()["periods"]
+    if published and published.month <= vocab["early_months"] and _has_any(opening, vocab["review_of_last_year"]):
+        # 过去的一年… in a report given in February: it reviews the year before
+        return published.year - 1
     says_this_year = _has_any(opening, ["今年", "本年"]) or _has_any(title, ["今年", "本年"])
     if published and says_this_year:
         return published.year
@@ -112,6 +135,15 @@ def _year_without_title(title: str, body: str, opening: str, published: date | N
     if body_years and not _has_unknown_year(body):
         return body_years[0][1]
     return None
+
+
+def _is_date(text: str, at: int) -> bool:
+    """2024年2月20日在…会议上: a full date in an opening is when the report was given, not what it
+    covers; unless a cut-off word puts it there (截至2023年10月31日)."""
+    if not re.match(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text[at:]):
+        return False
+    until = patterns()["periods"]["document_span"]["until"]
+    return not text[max(0, at - 4) : at].endswith(tuple(until))
 
 
 _CN_MONTHS = {w: i for i, w in enumerate("一二三四五六七八九十", start=1)} | {"十一": 11, "十二": 12}
@@ -236,7 +268,7 @@ def _marker_regex() -> re.Pattern[str]:
     alt = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
     until = "|".join(re.escape(w) for w in sorted(v["until"], key=len, reverse=True))
     return re.compile(
-        rf"(?P<range>{_YEAR}\s*年?\s*[-—~至到]\s*((?:19|20)\d{{2}})\s*年)"
+        rf"(?P<range>{_YEAR}\s*年?\s*{_dash()}\s*((?:19|20)\d{{2}})\s*年)"
         rf"|(?P<until>(?:{until})\s*(?:{_YEAR}\s*年)?\s*(?P<month>\d{{1,2}})\s*月)"
         rf"|(?P<year>{_YEAR}\s*(?:年度|年|(?=上半年|下半年|第?[一二三四]季度|前三季度)))(?P<since>以来)?"
         rf"|(?P<word>{alt})"
@@ -267,7 +299,9 @@ def sentence_period(prefix: str, doc: DocumentPeriod) -> Period:
             if not _plausible(y):
                 continue
             year = y
-            period = doc.period if y == doc.year else whole_year(y)
+            # a report on 2021—2023: its 2023年 figures are that year's, not the report's span
+            within = doc.start is not None and doc.start.year == y
+            period = doc.period if y == doc.year and within else whole_year(y)
             if m.group("since") and doc.end and doc.end.year >= y:
                 # 2021年以来累计: from that year to the end of what the report covers
                 period, year = (date(y, 1, 1), doc.end), doc.year

@@ -70,6 +70,14 @@ def _kind_of(when: str) -> str:
     return "next_step"
 
 
+def _section_end(headings: list[_Heading], i: int, text_end: int) -> int:
+    h = headings[i]
+    for later in headings[i + 1 :]:
+        if later.level < h.level or (later.level == h.level and later.number > h.number):
+            return later.start
+    return text_end
+
+
 def plan_sections(text: str) -> list[PlanSection]:
     """Spans of `text` that set out plans, each with what period its targets fall in."""
     sections: list[PlanSection] = []
@@ -78,16 +86,34 @@ def plan_sections(text: str) -> list[PlanSection]:
         kind = _plan_kind(h.title)
         if kind is None:
             continue
-        end = len(text)
-        for later in headings[i + 1 :]:
-            if later.level < h.level or (later.level == h.level and later.number > h.number):
-                end = later.start
-                break
-        sections.append(PlanSection(h.start, end, kind))
+        sections.append(PlanSection(h.start, _section_end(headings, i, len(text)), kind))
     for m in _PLAN_PARAGRAPH.finditer(text):
         para_end = text.find("\n", m.end())
         sections.append(PlanSection(m.start(), len(text) if para_end < 0 else para_end, _kind_of(m.group("when"))))
     return sections
+
+
+@dataclass(frozen=True)
+class YearSection:
+    """A section whose heading names its year (一、2023年工作回顾 / 二、2024年工作安排)."""
+
+    start: int
+    end: int
+    title: str
+
+
+# a year written as the section's year: not 2021年以来 (a start), not 2024年2月 (a date)
+_HEADING_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年(?!以来|\s*\d{1,2}\s*月|\s*[-—–~～至到])")
+
+
+def year_sections(text: str) -> list[YearSection]:
+    """Sections whose heading names a year: that year governs the figures under it."""
+    headings = _headings(text)
+    return [
+        YearSection(h.start, _section_end(headings, i, len(text)), h.title)
+        for i, h in enumerate(headings)
+        if _HEADING_YEAR.search(h.title)
+    ]
 
 
 def section_at(sections: list[PlanSection], offset: int) -> PlanSection | None:

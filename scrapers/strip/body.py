@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .profiles import SiteProfile
-from .repair import clean_inline
+from .repair import clean_cells
 from .rules import Rules
 from .tree import Block, parse, remove, tag_of, walk_blocks
 
@@ -204,7 +204,7 @@ def body_lines(body: etree._Element, rules: Rules) -> tuple[list[str], bool]:
     lines: list[str] = []
     banner_seen = False
     for block in walk_blocks(body):
-        text = clean_inline(block.text)
+        text = clean_cells(block.text)
         if not text:
             continue
         if rules.sharing_banner.search(text):

@@ -45,6 +45,13 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+def clean_cells(text: str) -> str:
+    """A table row's cells cleaned one by one and kept apart by tabs (类别\t户数\t人数), so that
+    extraction can read its columns; any other block is cleaned as one paragraph."""
+    cells = [c for c in (clean_inline(part) for part in text.split("\t")) if c]
+    return "\t".join(cells) if len(cells) > 1 else clean_inline(text)
+
+
 def clean_inline(text: str) -> str:
     """One paragraph as published, minus invisible characters, markup residue and pinyin."""
     for _ in range(2):  # pages escape twice (&amp;nbsp;) often enough

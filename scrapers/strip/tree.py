@@ -150,7 +150,7 @@ def walk_blocks(root: etree._Element, line_breaks: bool = True) -> list[Block]:
                 cut()
                 owners.append(el)
             elif tag in CELL_TAGS:
-                add(" ")
+                add("\t")  # a table's cells stay apart: a data table's columns are read from them
             if tag == "a":
                 link_depth += 1
             add(el.text)
