@@ -9,9 +9,8 @@ redirects, oversize bodies), or FAILED with a one-line reason.
 from __future__ import annotations
 
 import email.utils
-import ipaddress
+import logging
 import random
-import socket
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -23,7 +22,10 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from schemas.records import FetchedPage, FetchOutcome, PageState
+from scrapers.guard import GuardedAdapter, RefusedAddress, is_refused_target, trusting
 from scrapers.politeness import HostGate, RobotsCache, RobotsRules, host_key, rules_from_response
+
+log = logging.getLogger(__name__)
 
 PROJECT_UA = "township-warehouse/0.1"
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar", ".wps", ".ppt", ".pptx",
@@ -54,6 +56,11 @@ class FetchSettings:
     max_redirects: int = 5
     obey_robots: bool = True
     robots_ttl_s: float = 6 * 3600
+    # A robots.txt Crawl-delay above this is cut to it (logged once per host). Capping,
+    # not skipping: the host is still crawled far slower than our own pace (a minute per
+    # page rather than a second), so we stay polite without losing a whole site to one
+    # outsized number; an hour per page would stall the night for a few dozen pages.
+    max_crawl_delay_s: float = 60.0
     use_env_proxies: bool = True
 
     @property
@@ -70,38 +77,6 @@ class FetchSettings:
     @property
     def max_body_bytes(self) -> int:
         return int(self.max_body_mb * 1024 * 1024)
-
-
-# --------------------------------------------------------------------------- trust
-def _normal_host(netloc_or_url: str) -> str:
-    return host_key(netloc_or_url if "//" in netloc_or_url else "//" + netloc_or_url)
-
-
-def _is_private(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
-            or ip.is_multicast or ip.is_unspecified)
-
-
-def is_refused_target(url: str, trusted_hosts: Collection[str]) -> bool:
-    """True for a URL on a host the operator did not name that resolves to a private,
-    loopback or link-local address: a crafted page must not steer us into the LAN.
-
-    A host that does not resolve is not refused here; fetching it simply fails.
-    """
-    parts = urlsplit(url)
-    host = parts.hostname
-    if not host:
-        return True
-    if _normal_host(url) in {_normal_host(h) for h in trusted_hosts}:
-        return False
-    try:
-        infos = socket.getaddrinfo(host, parts.port or None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError, OSError):
-        return False
-    return any(_is_private(str(info[4][0])) for info in infos)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -156,13 +131,21 @@ class Fetcher:
         self._gate = HostGate(self.settings.min_delay_s, self.settings.per_host_concurrency)
         self._robots = RobotsCache(self._load_robots, ttl_s=self.settings.robots_ttl_s)
         self._local = threading.local()
+        self._capped_hosts: set[str] = set()  # hosts whose Crawl-delay cap was logged
+        self._capped_lock = threading.Lock()
 
     # -- public ---------------------------------------------------------------
     def fetch(self, url: str, *, trusted_hosts: Collection[str], etag: str | None = None,
               last_modified: str | None = None, scope: InScope | None = None) -> FetchOutcome:
-        """GET `url`, following up to max_redirects redirects by hand; never raises."""
+        """GET `url`, following up to max_redirects redirects by hand; never raises.
+
+        `trusted_hosts` (the operator's start URLs' hosts) may be on private addresses;
+        any other host reaching one, even after the name re-resolves, is SKIPPED."""
         try:
-            return self._fetch(url, trusted_hosts, etag, last_modified, scope)
+            with trusting(trusted_hosts):
+                return self._fetch(url, trusted_hosts, etag, last_modified, scope)
+        except RefusedAddress as exc:  # raised by the socket check (scrapers.guard), page or robots.txt
+            return FetchOutcome(url, PageState.SKIPPED, reason=str(exc))
         except Exception as exc:  # a fetch ends in a ledger state, never a traceback
             return FetchOutcome(url, PageState.FAILED, reason=f"fetch error: {exc.__class__.__name__}: {exc}")
 
@@ -236,7 +219,7 @@ class Fetcher:
             rules = self._robots.rules_for(url)
             if rules.blocked_reason:
                 return _Answer(error=rules.blocked_reason)
-            delay = rules.crawl_delay(s.user_agent)
+            delay = self._crawl_delay(url, rules)
         last = _Answer(error="no attempt made")
         for attempt in range(1, s.max_attempts + 1):
             with self._gate.slot(host_key(url), delay):
@@ -255,12 +238,28 @@ class Fetcher:
         what = last.error.split(":")[0] if last.error else f"HTTP {last.status}"
         return _Answer(status=None, error=f"{what} after {s.max_attempts} attempts")
 
+    def _crawl_delay(self, url: str, rules: RobotsRules) -> float | None:
+        delay = rules.crawl_delay(self.settings.user_agent)
+        cap = self.settings.max_crawl_delay_s
+        if delay is None or delay <= cap:
+            return delay
+        host = host_key(url)
+        with self._capped_lock:
+            first = host not in self._capped_hosts
+            self._capped_hosts.add(host)
+        if first:
+            log.warning("robots.txt Crawl-delay %gs for %s capped to max_crawl_delay_s=%gs", delay, host, cap)
+        return cap
+
     def _session(self) -> requests.Session:
         # requests.Session is not documented as thread-safe: one per thread.
         session = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
             session.trust_env = self.settings.use_env_proxies
+            adapter = GuardedAdapter()  # checks the address each connection really reached
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
             session.headers.update({"User-Agent": self.settings.user_agent,
                                     "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
                                     "Accept-Language": "zh-CN,zh;q=0.9"})

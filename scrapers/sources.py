@@ -1,7 +1,8 @@
 """The sources file: which sites to crawl and how politely, as typed settings.
 
     settings: {user_agent_contact: "ops@example.org", min_delay_s: 1.0, per_host_concurrency: 1,
-               timeout_s: [5, 20], max_body_mb: 20, max_listing_pages: 50}
+               timeout_s: [5, 20], max_body_mb: 20, max_attempts: 3, backoff_base_s: 1.0,
+               max_listing_pages: 50}       # every key: SourceSettings below, and the README
     sites:
       - name: 龙南市人民政府
         start_urls: [http://www.longnan.gov.cn/xxgk/.../index.html]
@@ -34,24 +35,46 @@ def _http_url(value: str) -> str:
     return value.strip()
 
 
+# Numbers and flags are strict: YAML already types them, so `max_attempts: true` or
+# `min_delay_s: "2"` is a mistake to report, not a value to coerce.
+def _num(**bounds: float) -> Any:
+    return Field(default=None, strict=True, **bounds)
+
+
 class SourceSettings(BaseModel):
+    """The `settings:` mapping. Every FetchSettings field an operator tunes is here, with its
+    bounds; unset ones keep the FetchSettings defaults. `obey_robots` is deliberately not:
+    honouring robots.txt is the project's promise to site owners, not a per-file knob."""
+
     model_config = ConfigDict(extra="forbid")
 
-    user_agent_contact: str | None = Field(default=None, min_length=3)
-    min_delay_s: float | None = Field(default=None, ge=0)
-    per_host_concurrency: int | None = Field(default=None, ge=1, le=16)
+    user_agent_contact: str | None = Field(default=None, min_length=3, strict=True)
+    min_delay_s: float | None = _num(ge=0)
+    per_host_concurrency: int | None = _num(ge=1, le=16)
     timeout_s: float | tuple[float, float] | None = None
-    max_body_mb: float | None = Field(default=None, gt=0)
-    max_attempts: int | None = Field(default=None, ge=1, le=10)
-    max_listing_pages: int = Field(default=50, ge=1)
+    total_timeout_s: float | None = _num(gt=0)
+    max_body_mb: float | None = _num(gt=0)
+    max_attempts: int | None = _num(ge=1, le=10)
+    backoff_base_s: float | None = _num(ge=0)
+    backoff_max_s: float | None = _num(ge=0)
+    retry_after_cap_s: float | None = _num(ge=0)
+    max_redirects: int | None = _num(ge=0, le=20)
+    max_crawl_delay_s: float | None = _num(ge=1)
+    robots_ttl_s: float | None = _num(ge=60)
+    use_env_proxies: bool | None = Field(default=None, strict=True)
+    max_listing_pages: int = Field(default=50, ge=1, strict=True)
 
-    @field_validator("timeout_s")
+    @field_validator("timeout_s", mode="before")
     @classmethod
     def _positive_timeouts(cls, v):
-        values = v if isinstance(v, tuple) else (v,)
-        if v is not None and any(t <= 0 for t in values):
-            raise ValueError("timeouts must be positive seconds: [connect, read] or one number")
-        return v
+        if v is None:
+            return v
+        pair = isinstance(v, list | tuple)
+        values = list(v) if pair else [v]
+        numbers = all(isinstance(t, int | float) and not isinstance(t, bool) for t in values)
+        if len(values) != (2 if pair else 1) or not numbers or any(t <= 0 for t in values):
+            raise ValueError("must be positive seconds: one number or [connect, read]")
+        return (float(values[0]), float(values[1])) if pair else float(v)
 
     def fetch_overrides(self) -> dict[str, Any]:
         """Keyword arguments for scrapers.fetch.FetchSettings: only what the file sets."""
@@ -107,7 +130,12 @@ def _where(loc: tuple) -> str:
 
 def _one_line(error: dict) -> str:
     msg = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-    where = _where(tuple(p for p in error.get("loc", ()) if p not in ("float", "tuple[float,float]")))
+    loc = tuple(p for p in error.get("loc", ()) if p not in ("float", "tuple[float,float]"))
+    where = _where(loc)
+    if error.get("type") == "extra_forbidden":
+        msg = "unknown key"
+        if len(loc) == 2 and loc[0] == "settings":  # the likeliest typo: say what is settable
+            msg += f" (settable: {', '.join(SourceSettings.model_fields)})"
     if msg.startswith("["):  # an item index from a list validator: glue it to the field
         return f"{where}{msg}"
     return f"{where}: {msg}" if where else msg

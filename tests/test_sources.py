@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import fields
 
-from scrapers.fetch import FetchSettings
-from scrapers.sources import SourcesError, load_sources
+import pytest
+from servers import Reply, scripted_server
+
+from scrapers.fetch import Fetcher, FetchSettings
+from scrapers.sources import SourcesError, SourceSettings, load_sources
 
 GOOD = """
 settings: {user_agent_contact: "ops@example.org", min_delay_s: 2.5, per_host_concurrency: 1,
@@ -61,3 +64,63 @@ def test_bad_files_give_one_line(tmp_path, text, message):
 def test_missing_file(tmp_path):
     with pytest.raises(SourcesError, match=r"nope\.yaml: cannot read"):
         load_sources(tmp_path / "nope.yaml")
+
+
+ALL_SETTINGS = """
+settings:
+  user_agent_contact: "ops@example.org"
+  min_delay_s: 0
+  per_host_concurrency: 2
+  timeout_s: 7
+  total_timeout_s: 60
+  max_body_mb: 5
+  max_attempts: 2
+  backoff_base_s: 0.05
+  backoff_max_s: 0.05
+  retry_after_cap_s: 10
+  max_redirects: 3
+  max_crawl_delay_s: 30
+  robots_ttl_s: 3600
+  use_env_proxies: false
+sites: [{name: a, start_urls: [http://a.example/]}]
+"""
+
+
+def test_every_tunable_fetch_setting_is_settable_and_reaches_the_fetcher(tmp_path):
+    tunable = set(SourceSettings.model_fields) - {"max_listing_pages"}
+    assert {f.name for f in fields(FetchSettings)} - tunable == {"obey_robots"}  # the one kept out on purpose
+    overrides = load_sources(write(tmp_path, ALL_SETTINGS)).settings.fetch_overrides()
+    assert set(overrides) == tunable
+    settings = FetchSettings(**overrides)
+    assert (settings.backoff_base_s, settings.backoff_max_s, settings.max_attempts) == (0.05, 0.05, 2)
+    assert settings.timeouts == (7.0, 7.0) and settings.max_crawl_delay_s == 30 and not settings.use_env_proxies
+
+
+def test_backoff_from_the_sources_file_paces_the_retries(tmp_path):
+    slept: list[float] = []
+    settings = FetchSettings(**load_sources(write(tmp_path, ALL_SETTINGS)).settings.fetch_overrides())
+    with scripted_server({"/down": Reply(503)}) as srv:
+        out = Fetcher(settings, sleep=slept.append).fetch(srv.url("/down"), trusted_hosts={srv.host})
+    assert out.reason == "HTTP 503 after 2 attempts"
+    assert len(slept) == 1 and 0.05 <= slept[0] <= 0.1  # base 0.05 plus up to base of jitter
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("backoff_base_s: -1", "settings.backoff_base_s: Input should be greater than or equal to 0"),
+    ("backoff_max_s: fast", "settings.backoff_max_s: Input should be a valid number"),
+    ("max_attempts: true", "settings.max_attempts: Input should be a valid integer"),
+    ("max_attempts: 2.5", "settings.max_attempts: Input should be a valid integer"),
+    ("retry_after_cap_s: '30'", "settings.retry_after_cap_s: Input should be a valid number"),
+    ("max_redirects: -1", "settings.max_redirects: Input should be greater than or equal to 0"),
+    ("max_crawl_delay_s: 0", "settings.max_crawl_delay_s: Input should be greater than or equal to 1"),
+    ("use_env_proxies: maybe", "settings.use_env_proxies: Input should be a valid boolean"),
+    ("timeout_s: [5]", "settings.timeout_s: must be positive seconds: one number or [connect, read]"),
+    ("timeout_s: [5, -1]", "settings.timeout_s: must be positive seconds"),
+    ("backof_base_s: 1", "settings.backof_base_s: unknown key (settable: user_agent_contact, "),
+    ("obey_robots: false", "settings.obey_robots: unknown key"),
+])
+def test_bad_fetch_settings_name_the_key_in_one_line(tmp_path, setting, message):
+    text = f"settings: {{{setting}}}\nsites: [{{name: a, start_urls: ['http://a.example/']}}]\n"
+    with pytest.raises(SourcesError) as err:
+        load_sources(write(tmp_path, text))
+    assert str(err.value).startswith("sources.yaml: " + message) and "\n" not in str(err.value)
