@@ -147,3 +147,19 @@ def test_the_subject_does_not_carry_into_another_unit_or_a_named_campaign() -> N
 def test_a_range_later_in_the_title_is_the_plans_not_the_reports() -> None:
     p = document_period("龙潭乡2023年工作总结和2024—2026年发展规划", "", None)
     assert (p.start, p.end) == (date(2023, 1, 1), date(2023, 12, 31))
+
+
+def test_a_part_year_reports_next_steps_are_the_rest_of_its_year_and_a_years_are_the_next() -> None:
+    body = (
+        "一、工作成效\n新增开发公益性岗位35个。\n二、下一步工作打算\n"
+        "一是继续开发公益性岗位，计划再开发公益性岗位40个；二是完成农村改厕260户。"
+    )
+    first_quarter = _find(body, "public_welfare_jobs", 40, title="青石镇2024年第一季度工作总结",
+                          published=date(2024, 4, 8))
+    assert first_quarter.is_target
+    assert (first_quarter.period_start, first_quarter.period_end) == (date(2024, 4, 1), date(2024, 12, 31))
+    three_quarters = _find(body, "toilet_renovation_households", 260, title="青石镇2023年前三季度工作总结",
+                           published=date(2023, 10, 9))
+    assert (three_quarters.period_start, three_quarters.period_end) == (date(2023, 10, 1), date(2023, 12, 31))
+    whole_year = _find(body, "public_welfare_jobs", 40, title="青石镇2023年工作总结", published=date(2023, 12, 26))
+    assert (whole_year.period_start, whole_year.period_end) == (date(2024, 1, 1), date(2024, 12, 31))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from schemas.catalog import Catalog, load_catalog
@@ -300,6 +300,9 @@ class _DocumentReader:
             return (None, None)
         if section.kind == "second_half" or (section.kind == "next_step" and half == 1):
             return half_year(year, 2)
+        if section.kind == "next_step" and base.end is not None and base.end.year == year and base.end.month <= 9:
+            # a quarterly or three-quarter report's 下一步 is the rest of its year, not the next one
+            return (base.end + timedelta(days=1), date(year, 12, 31))
         if section.kind == "next_year" or section.kind == "next_step":
             return whole_year(year + 1)
         return base.period
