@@ -1,8 +1,10 @@
 """Time the validate stage on a synthetic batch (default 100,000 candidate facts).
 
-    python benchmarks/validate_bench.py [--facts 100000] [--per-doc 40] [--docs-dir DIR]
+    python benchmarks/validate_bench.py [--facts 100000] [--per-doc 40] [--docs-dir DIR] [--all-failing]
 
 Prints the GX import time separately: the target (< 10 s for 100k facts) excludes it.
+--all-failing places no document, so every fact fails region_placed: the worst night
+for the per-row results and for Data Docs.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import random
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -73,8 +76,11 @@ def main() -> int:
     parser.add_argument("--facts", type=int, default=100_000)
     parser.add_argument("--per-doc", type=int, default=40)
     parser.add_argument("--docs-dir", type=Path, default=None, help="also build Data Docs here (slower)")
+    parser.add_argument("--all-failing", action="store_true", help="no document placed: every fact fails")
     args = parser.parse_args()
     items = synthetic_batch(args.facts, args.per_doc)
+    if args.all_failing:
+        items = [(doc, replace(ex, region=Region(RegionStatus.UNRESOLVED))) for doc, ex in items]
     n = sum(len(e.facts) for _, e in items)
 
     t0 = time.perf_counter()

@@ -16,8 +16,11 @@ from expectations.suites import SuiteSpec, ValidationError, expectation_name
 
 DATASOURCE = "township_batch"
 DOCS_SITE = "run"
-# COMPLETE on a pandas batch returns every failing row (a SQL batch would stop at 20).
-RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["fact_id"]}
+# COMPLETE on a pandas batch returns every failing row (a SQL batch would stop at 20), as the
+# frame's index values: the frames are indexed by fact_id (see _narrow).  Naming fact_id in
+# unexpected_index_column_names instead makes GX look each failing row up one by one, 40 µs a
+# row: 24 s of a 100,000-fact night where every fact fails, against 3 s for the whole check.
+RESULT_FORMAT = {"result_format": "COMPLETE"}
 BATCH_RESULT_FORMAT = {"result_format": "SUMMARY"}
 
 
@@ -111,7 +114,11 @@ def _narrow(frame: Any, columns: tuple[str, ...]) -> Any:
     A column the frame lacks is left out of the selection so GX itself reports it missing.
     """
     keep = [c for c in dict.fromkeys(("fact_id", *columns)) if c in frame.columns]
-    return frame[keep] if keep else frame
+    narrowed = frame[keep] if keep else frame.copy()
+    if "fact_id" in narrowed.columns:
+        # unnamed on purpose: GX hands back an unnamed index's values of failing rows as they are
+        narrowed.index = narrowed["fact_id"].to_numpy()
+    return narrowed
 
 
 def _failing_ids(suite: str, name: str, result: dict) -> list[str]:
