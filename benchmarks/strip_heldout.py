@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Held-out figures for the chrome stripper and listing discovery, on pages they were not built from.
 
-    python benchmarks/strip_heldout.py [--shared ../shared] [--json] [--no-others]
+    python benchmarks/strip_heldout.py [--set heldout_pages2] [--json] [--no-others]
 
 Report pages: tests/heldout_pages/NN.html with the expected body NN.txt (one paragraph
 per line) and NN.meta.yaml (url, title, published_date, publisher).  Body text is scored
@@ -13,6 +13,8 @@ same bodies for comparison.
 Listing pages: tests/heldout_pages/listings/LN.html with LN.yaml (url, reports,
 next_pages); scored as link precision / recall of parse_listing, plus whether
 classify_page calls it a listing (and each report page a report).
+`--set NAME` scores another set of the same layout under tests/NAME (heldout_pages2 is a
+second set written blind, after heldout_pages had been used for tuning).
 Not a test: prints a table (or JSON); tests/test_strip_heldout.py and
 tests/test_discover_heldout.py hold the floors.
 """
@@ -171,8 +173,8 @@ def score_listing(page: Path) -> ListingScore:
                         sorted(want_pages - got_pages), sorted(got_pages - want_pages))
 
 
-def run(with_others: bool = True) -> dict:
-    cases = report_cases()
+def run(with_others: bool = True, pages_dir: Path = PAGES_DIR) -> dict:
+    cases = report_cases(pages_dir)
     reports = [score_report(c) for c in cases]
     if with_others:
         for name, fn in other_tools().items():
@@ -182,7 +184,7 @@ def run(with_others: bool = True) -> dict:
                 except Exception:  # a comparison tool failing is its score, not ours
                     text = ""
                 score.others[name] = body_prf(case.expected, text)[2]
-    listings = [score_listing(p) for p in sorted(LISTINGS_DIR.glob("*.html"))]
+    listings = [score_listing(p) for p in sorted((pages_dir / "listings").glob("*.html"))]
     n = len(reports) or 1
     m = len(listings) or 1
     summary = {
@@ -234,8 +236,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--no-others", action="store_true", help="skip trafilatura / readability")
+    ap.add_argument("--set", default=PAGES_DIR.name, help="directory under tests/ (default heldout_pages)")
     args = ap.parse_args()
-    results = run(with_others=not args.no_others)
+    pages_dir = ROOT / "tests" / args.set
+    if not pages_dir.is_dir():
+        ap.error(f"no such set: {pages_dir}")
+    results = run(with_others=not args.no_others, pages_dir=pages_dir)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     else:
