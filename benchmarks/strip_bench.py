@@ -84,12 +84,31 @@ def pages(shared: Path) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def time_huge_page() -> None:
+    """A 5 MB page of tables nested 40 deep (and one 3,000 deep, past the parser's limit)."""
+    from scrapers.strip import StripError, strip_chrome
+
+    chunk = "<table><tr><td>" * 40 + "<p>本镇共有脱贫户100户，监测对象5户。</p>" + "</td></tr></table>" * 40
+    shallow = "<html><body>" + chunk * (5_000_000 // len(chunk)) + "</body></html>"
+    deep = "<html><body>" + "<table><tr><td>" * 3000 + shallow[12:]
+    for label, html in (("40 deep", shallow), ("3,000 deep", deep)):
+        t0 = time.perf_counter()
+        try:
+            outcome = f"{len(strip_chrome(html, 'http://x.gov.cn/a.html').text):,} chars of body"
+        except StripError as exc:
+            outcome = f"StripError: {exc}"
+        print(f"5 MB of nested tables, {label}: {time.perf_counter() - t0:.2f} s ({outcome})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--repeat", type=int, default=3, help="runs per page for the timing")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--huge", action="store_true", help="also time a 5 MB page of nested tables")
     args = ap.parse_args()
+    if args.huge:
+        time_huge_page()
     score = load_score(args.shared)
     corpus = pages(args.shared)
     results: dict[str, dict] = {}

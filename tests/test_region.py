@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -184,22 +183,16 @@ def test_odd_documents_do_not_raise(gaz: Gazetteer, title: str, body: str) -> No
     assert region.evidence
 
 
-def test_ten_thousand_characters_resolve_quickly(gaz: Gazetteer) -> None:
+def test_a_long_report_repeating_one_paragraph_resolves_once_per_call(gaz: Gazetteer) -> None:
+    # its time is measured in benchmarks/extract_bench.py (resolve_region line), not here
     paragraph = (
         "今年以来，里仁镇坚持以习近平新时代中国特色社会主义思想为指导，全镇共有脱贫户1456户4563人，"
         "监测对象111户342人，落实衔接资金1322.63万元，开发公益性岗位126个，赴关西镇学习产业经验。"
     )
     body = "\n".join([paragraph] * (10_000 // len(paragraph) + 1))
     document = doc("里仁镇2023年乡村振兴工作总结", body, site_name="龙南市人民政府")
-    resolve_region(document, gaz)  # builds the name index once
-    timings = []
-    for _ in range(15):
-        started = time.perf_counter()
-        region = resolve_region(document, gaz)
-        timings.append(time.perf_counter() - started)
-    assert region.county == "龙南市"
-    # min, not median: the lower bound is the cost; a loaded CI machine only adds noise above it
-    assert min(timings) < 0.010
+    first = resolve_region(document, gaz)
+    assert first.county == "龙南市" and resolve_region(document, gaz) == first
 
 
 # ---- the five dev pages (bodies from the benchmark's gold main text) ----------------------------------------

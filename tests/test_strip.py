@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -131,25 +130,15 @@ def test_junk_never_raises_anything_else(junk) -> None:
         assert str(exc)
 
 
-def test_huge_page_of_nested_tables_is_fast() -> None:
+def test_huge_page_of_nested_tables_ends_cleanly() -> None:
+    # its time is measured in benchmarks/strip_bench.py (--huge), not here
     chunk = "<table><tr><td>" * 40 + "<p>本镇共有脱贫户100户，监测对象5户。</p>" + "</td></tr></table>" * 40
     html = "<html><body>" + "<table><tr><td>" * 3000 + chunk * (5_000_000 // len(chunk)) + "</body></html>"
-    started = time.perf_counter()
     with pytest.raises(StripError):  # the parser gives up past its depth limit: no body, cleanly
         strip_chrome(html, "http://x.gov.cn/a.html")
     shallow = "<html><body>" + chunk * (5_000_000 // len(chunk)) + "</body></html>"
     doc = strip_chrome(shallow, "http://x.gov.cn/a.html")
     assert "脱贫户100户" in doc.text
-    assert time.perf_counter() - started < 30
-
-
-def test_ordinary_page_is_fast() -> None:
-    html = (FIXTURES / "trs_county.html").read_text("utf-8")
-    strip_chrome(html, "http://x.gov.cn/a.html")
-    started = time.perf_counter()
-    for _ in range(20):
-        strip_chrome(html, "http://x.gov.cn/a.html")
-    assert (time.perf_counter() - started) / 20 < 0.05
 
 
 # ---------------------------------------------------------------- profiles
