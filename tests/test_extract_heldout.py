@@ -37,6 +37,15 @@ def figures():
     return module.evaluate(verbose=True)
 
 
+def test_the_kept_copy_of_the_scored_codes_matches_the_benchmark_catalog() -> None:
+    sys.path.insert(0, str(HARNESS.parent))
+    import extract_blind
+
+    if not extract_blind.CORE_CATALOG.exists():
+        pytest.skip("../shared/benchmark/catalog.yaml is not beside this checkout")
+    assert set(extract_blind.CORE_CODES_COPY.read_text("utf-8").split()) == extract_blind.core_codes()
+
+
 def test_heldout_extraction_f1(figures) -> None:
     assert figures.f1 >= F1_FLOOR, "\n".join(figures.lines)
 
