@@ -3,15 +3,15 @@
 A document load must stay whole (one transaction) and still run at tens of thousands
 of facts a second.  On SQLite (in-process) plain statements cost nothing
 extra.  On PostgreSQL every round trip to the server costs more than the work,
-so a batch of documents loads as a lock and three statements built from
-data-modifying CTEs, whatever the number of documents in it:
+so a batch of documents loads as a lock, a COPY and three statements built
+from data-modifying CTEs, whatever the number of documents in it:
 
 0. lock the regions the batch touches (schemas/latest.py says why);
 1. upsert the documents (a JSON array, expanded by json_populate_recordset)
    and delete their previous facts (and the latest_facts rows they won),
    returning their ids and the figures those facts had;
-2. insert the new facts and held facts, the version rows, the ledger rows and
-   the URL states (a JSON array each);
+2. COPY the new facts in, then insert the held facts, the version rows, the
+   ledger rows and the URL states (a JSON array each);
 3. re-rank the figures touched in latest_facts (schemas/latest.py).
 
 The deletes and the inserts are separate statements because the sub-statements
@@ -78,7 +78,9 @@ class PostgresLoadSql:
     lock_regions: sa.TextClause  # params: region_ids (int[]), urls (text[])
     # params: documents (JSON array of document rows) -> (url, document_id, old_keys) per document
     replace_documents: sa.TextClause
-    insert_and_record: sa.TextClause  # params: facts, held, records (JSON arrays)
+    copy_facts: str  # COPY ... FROM STDIN of the facts, in fact_columns order
+    fact_columns: tuple[str, ...]
+    insert_and_record: sa.TextClause  # params: held, records (JSON arrays)
 
 
 def postgresql_load_sql() -> PostgresLoadSql:
@@ -125,8 +127,11 @@ def postgresql_load_sql() -> PostgresLoadSql:
         "SELECT * FROM json_to_recordset(CAST(:records AS json)) AS r(url text, content_hash text, run_id text,"
         " at timestamptz, stage text, state text, reason text)"
     )
+    # The facts, the bulk of a load, go by COPY: no JSON for the server to parse, no statement to plan.
+    fact_columns = tuple(insertable_columns(t.facts))
+    copy_facts = f"COPY facts ({_quoted(list(fact_columns))}) FROM STDIN"
     insert_and_record = sa.text(
-        f"WITH new_facts AS ({expand(t.facts, 'facts')}), new_held AS ({expand(t.quarantined_facts, 'held')}),"
+        f"WITH new_held AS ({expand(t.quarantined_facts, 'held')}),"
         f" records AS ({records}),"
         " version AS (INSERT INTO document_versions (url, content_hash, first_run_id, seen_at)"
         " SELECT url, content_hash, run_id, at FROM records ON CONFLICT (url, content_hash) DO NOTHING),"
@@ -136,5 +141,6 @@ def postgresql_load_sql() -> PostgresLoadSql:
         " ON CONFLICT (url) DO UPDATE SET last_state = excluded.last_state"
     )
     return PostgresLoadSql(
-        lock_regions=lock_regions, replace_documents=replace_documents, insert_and_record=insert_and_record
+        lock_regions=lock_regions, replace_documents=replace_documents, copy_facts=copy_facts,
+        fact_columns=fact_columns, insert_and_record=insert_and_record,
     )

@@ -1,8 +1,8 @@
 """Writing documents and their facts: a batch of documents per transaction, each whole or absent.
 
 The load stage hands the warehouse the documents of one batch of pages.  They are
-written in one transaction: on PostgreSQL one region lock, three statements and
-one commit for the whole batch (schemas/load_sql.py), on SQLite one commit; and
+written in one transaction: on PostgreSQL one region lock, a COPY of the facts, three
+statements and one commit for the whole batch (schemas/load_sql.py), on SQLite one commit; and
 `latest_facts` is re-ranked once for every figure the batch touches
 (schemas/latest.py).  What a load writes is worked out without SQL by
 schemas/load_plan.py; this module maps ids onto those rows and writes them.
@@ -214,6 +214,11 @@ class DocumentLoader:
             facts += loaded
             held += kept_back
             keys |= latest.new_keys(doc.region_id, loaded)
+        if facts:
+            columns = sql.fact_columns
+            with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql.copy_facts) as copy:
+                for row in facts:
+                    copy.write_row([row[c] for c in columns])
         records = [doc.record for doc in staged]
-        conn.execute(sql.insert_and_record, {"facts": _json(facts), "held": _json(held), "records": _json(records)})
+        conn.execute(sql.insert_and_record, {"held": _json(held), "records": _json(records)})
         latest.refresh_postgresql(conn, keys)
