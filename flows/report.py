@@ -42,11 +42,12 @@ def print_summary(out: Console, summary, cfg) -> None:
         out.print(f"[yellow]batch warning:[/] {w}")
     for a in summary.alerts:
         out.print(f"[bold red]alert:[/] {a}")
-    out.print(f"warehouse: {cfg.warehouse_url}")
+    # paths and the command are printed whole, never folded: operators copy them
+    out.print(f"warehouse: {cfg.warehouse_url}", soft_wrap=True, highlight=False)
     if summary.data_docs:
-        out.print(f"data docs: {summary.data_docs}")
+        out.print(f"data docs: {summary.data_docs}", soft_wrap=True, highlight=False)
     home_opt = f" --home {cfg.home}" if cfg.warehouse_url.endswith(f"{cfg.home}/warehouse.db") else ""
-    out.print(f"try: {EXAMPLE_QUERY}{home_opt}", highlight=False)
+    out.print(f"try: {EXAMPLE_QUERY}{home_opt}", highlight=False, soft_wrap=True)
 
 
 def _plain(obj):

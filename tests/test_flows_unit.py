@@ -146,3 +146,20 @@ def test_a_killed_run_is_marked_abandoned_and_a_live_one_is_not():
     ])
     assert mark_abandoned_runs(runs) == ["killed"]
     assert runs.finished == {"killed": "abandoned"}
+
+
+def test_the_run_summary_prints_paths_and_the_example_query_whole(tmp_path: Path):
+    from rich.console import Console
+
+    from flows.nightly import RunSummary
+    from flows.report import print_summary
+
+    home = tmp_path / ("a-long-folder-name-an-operator-might-use" * 2)
+    cfg = RunConfig(warehouse_url=f"sqlite:///{home}/warehouse.db", home=str(home), start_urls=())
+    docs = f"{home}/data-docs/0123456789abcdef0123456789abcdef/index.html"
+    summary = RunSummary(run_id="0123456789abcdef", warehouse_url=cfg.warehouse_url, data_docs=docs)
+    out = Console(width=60, record=True, color_system=None)
+    print_summary(out, summary, cfg)
+    lines = out.export_text().splitlines()
+    assert f"warehouse: {cfg.warehouse_url}" in lines and f"data docs: {docs}" in lines
+    assert any(line.startswith("try: township query") and line.endswith(f"--home {home}") for line in lines)
