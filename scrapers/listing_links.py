@@ -13,12 +13,16 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
 import yaml
 from lxml import etree
+
+from scrapers.strip.rules import load_rules as load_strip_rules
+from scrapers.strip.tree import unwrap_page_forms
 
 PATTERNS_FILE = Path(__file__).with_name("listing_patterns.yaml")
 
@@ -43,6 +47,8 @@ class _Patterns:
         self.report_min_prose = int(data["report_min_prose_chars"])
         self.short_report_prose = int(data["short_report_prose_chars"])
         self.current_tokens = {t.lower() for t in data["current_page_tokens"]}
+        self.side_titles = tuple(data["side_block_title_words"])
+        self.side_title_max = int(data["side_block_title_max_chars"])
 
 
 @functools.cache
@@ -58,6 +64,7 @@ class Anchor:
     in_chrome: bool
     row_text: str  # text of the list row (li/tr/dd/p) holding the anchor
     current: bool = False  # marked as the page being shown (class="active", "cur" …)
+    side_block: int = 0  # id of the innermost block titled like a side list (本月热点), 0 if none
 
 
 def squash(text: str) -> str:
@@ -84,6 +91,8 @@ def parse_html(html: str):
         root = lxml.html.document_fromstring(_unpack_record_stores(html or "") or "<html></html>")
     except (etree.ParserError, ValueError):
         return None
+    # a <form> is chrome (search, login) unless it wraps the page, as ASP.NET WebForms do
+    unwrap_page_forms(root, load_strip_rules().page_form_min_share)
     return root
 
 
@@ -105,6 +114,58 @@ def _row_of(a) -> str:
     return ""
 
 
+_UNSEEN = frozenset({"script", "style", "noscript", "template"})
+_TITLE_NOISE = re.compile(r"[·•|｜:：>»]+")
+
+
+def _side_blocks(root, p: _Patterns) -> set:
+    """Blocks whose title, the text before their first link, is a side list's (本月热点, 点击排行,
+    相关文章) and that hold at least two links: a 热点 column of a layout table, a titled
+    sidebar box without chrome classes.
+
+    One walk: the elements open and not yet holding a link are the end of the open stack,
+    and they all get the same first link, so each element's title is read once.
+    """
+    found: set = set()
+    page_text = root.xpath("string()")
+    if not any(w in page_text for w in p.side_titles):
+        return found  # most pages: no side-list title anywhere, no walk needed
+    stack: list = []  # open elements, each with where its text began
+    chunks: list[str] = []  # non-space text so far, in document order
+    count = 0  # characters in chunks
+    waiting = 0  # stack[waiting:] hold no link yet
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else None  # None: a comment
+        if event == "start":
+            if tag == "a":
+                for node, at_chunk, at_count in stack[waiting:]:
+                    if 0 < count - at_count <= p.side_title_max:
+                        title = _TITLE_NOISE.sub("", "".join(chunks[at_chunk:]))
+                        if any(w in title for w in p.side_titles) and len(list(islice(node.iter("a"), 2))) == 2:
+                            found.add(node)
+                waiting = len(stack) + 1
+            stack.append((el, len(chunks), count))
+            text = el.text if tag is not None and tag not in _UNSEEN else None
+        else:
+            stack.pop()
+            waiting = min(waiting, len(stack))
+            text = el.tail if el is not root else None
+        if text and (squeezed := "".join(text.split())):
+            chunks.append(squeezed)
+            count += len(squeezed)
+    return found
+
+
+def _side_block(a, blocks: set) -> int:
+    """The innermost ancestor of `a` that is a titled side list, as an id; 0 when none."""
+    for el in a.iterancestors():
+        if el.tag in ("body", "html"):  # the page itself is no side list
+            break
+        if el in blocks:
+            return id(el)
+    return 0
+
+
 def find_anchors(root, base: str) -> list[Anchor]:
     p = patterns()
     for b in root.iter("base"):
@@ -112,6 +173,7 @@ def find_anchors(root, base: str) -> list[Anchor]:
             base = urljoin(base, b.get("href"))
             break
     out = []
+    side_blocks = _side_blocks(root, p)
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith("#") or re.match(r"(?i)(javascript|mailto|tel|data|about):", href):
@@ -124,7 +186,7 @@ def find_anchors(root, base: str) -> list[Anchor]:
         text = squash(a.get("title") or a.text_content())
         marked = [a, a.getparent()] if a.getparent() is not None else [a]
         current = any(set((el.get("class") or "").lower().split()) & p.current_tokens for el in marked)
-        out.append(Anchor(url, text, chrome, row, current))
+        out.append(Anchor(url, text, chrome, row, current, _side_block(a, side_blocks)))
     return out
 
 
@@ -177,7 +239,18 @@ def article_anchors(anchors: list[Anchor]) -> list[Anchor]:
                 and not listing_url.search(urlsplit(a.url).path):
             found.append(a)
             found_urls.add(a.url)
-    return found
+    return _without_side_blocks(found)
+
+
+def _without_side_blocks(found: list[Anchor]) -> list[Anchor]:
+    """Drop the links of a titled side list (热点/排行/推荐/相关) when they are the minority of the
+    page's article links: a column that is itself titled 热点新闻 keeps its list."""
+    per_block: dict[int, int] = {}
+    for a in found:
+        if a.side_block:
+            per_block[a.side_block] = per_block.get(a.side_block, 0) + 1
+    side = {b for b, n in per_block.items() if 2 * n < len(found)}
+    return [a for a in found if a.side_block not in side] if side else found
 
 
 # --------------------------------------------------------------------------- pagination

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
 from schemas.records import CleanDocument
 
-from .body import MIN_BODY_CHARS, body_lines, locate_body, prune_chrome
+from .body import MIN_BODY_CHARS, body_lines, container_matches, is_ancestor, locate_body, prune_chrome
 from .errors import StripError
 from .metadata import read_metadata
 from .profiles import SiteProfile
@@ -22,7 +23,17 @@ from .repair import (
     remove_watermark,
 )
 from .rules import Rules, load_rules
-from .tree import Block, drop_elements, inline_document_writes, parse, walk_blocks
+from .tree import (
+    BLOCK_TAGS,
+    Block,
+    drop_elements,
+    inline_document_writes,
+    parse,
+    tag_of,
+    unwrap_page_forms,
+    visible_chars,
+    walk_blocks,
+)
 
 
 def strip_chrome(html: str, url: str, *, content_hash: str = "",
@@ -58,17 +69,40 @@ def _no_body(root: etree._Element, rules: Rules) -> StripError:
     return StripError(f"only an attachment link: {name}" if name else "no body text found")
 
 
-def _metadata_lines(blocks: list[Block], body: etree._Element) -> list[str]:
+# A template lays out fields on one line with full-width (or runs of no-break) spaces
+# (来源：柏林镇人民政府　　字体：大 中 小); clean_inline drops spaces between Chinese as
+# layout, which would glue the fields together, so metadata lines keep the gap as a bar.
+_FIELD_GAP = re.compile(r"(?<=[^\s:：])(?:\u3000|\u00a0{2,})[\s\u3000\u00a0]*(?=\S)")
+
+
+def _metadata_lines(blocks: list[Block], inside: set[etree._Element]) -> list[str]:
     """Short page lines, those outside the body first: labels there (来源：…) describe the page."""
-    inside = set(body.iter())  # holding the proxies keeps identity stable
     outer, inner = [], []
     for b in blocks:
         if len(b.text) > 400:
             continue
-        line = clean_inline(b.text)
+        line = clean_inline(_FIELD_GAP.sub(" | ", b.text))
         if line:
             (inner if b.element in inside else outer).append(line)
     return outer + inner
+
+
+def _starts_block(el: etree._Element, root: etree._Element) -> bool:
+    """Whether the page walk cut blocks at `el`'s start and end, outside any link: then the
+    page's blocks inside `el` are exactly what walking `el` alone would give."""
+    if el is root:
+        return True
+    return tag_of(el) in BLOCK_TAGS and tag_of(el) not in ("br", "hr") \
+        and not any(tag_of(a) == "a" for a in el.iterancestors())
+
+
+def _keep_page_forms(root: etree._Element, rules: Rules) -> None:
+    """A form wrapping the page or its article (ASP.NET WebForms) is layout, not a chrome form."""
+    if root.find(".//form") is None:
+        return
+    articles = [c for c in container_matches(root, rules) if visible_chars(c) >= MIN_BODY_CHARS]
+    unwrap_page_forms(root, rules.page_form_min_share,
+                      lambda form: any(is_ancestor(form, c) for c in articles))
 
 
 def _strip(html: str, url: str, content_hash: str, profile: SiteProfile | None,
@@ -79,17 +113,20 @@ def _strip(html: str, url: str, content_hash: str, profile: SiteProfile | None,
     if profile is not None:
         profile.drop_chrome(root)
     inline_document_writes(root)
+    _keep_page_forms(root, rules)
     drop_elements(root, rules.drop_tags)
     blocks = walk_blocks(root)
     found = locate_body(root, html, rules, profile, blocks)
     body = found.element
     if body is None:
         raise _no_body(root, rules)
-    page_lines = _metadata_lines(blocks, body)
+    inside = set(body.iter())  # holding the proxies keeps identity stable
+    page_lines = _metadata_lines(blocks, inside)
     meta = read_metadata(root, url, page_lines, rules, profile, html)
     banner_seen = any(rules.sharing_banner.search(line) for line in page_lines)
-    prune_chrome(body, rules, found.stats)
-    lines, banner_in_body = body_lines(body, rules)
+    pruned = prune_chrome(body, rules, found.stats)
+    reuse = not pruned and found.how in ("container", "density") and _starts_block(body, root)
+    lines, banner_in_body = body_lines(body, rules, [b for b in blocks if b.element in inside] if reuse else None)
     lines = join_paged_document(lines, banner_seen or banner_in_body)
     lines = remove_inline_page_marks(lines, banner_seen or banner_in_body)
     lines = remove_repeated_lines(remove_watermark(lines))

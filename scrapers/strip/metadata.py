@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import unquote
 
 from lxml import etree
@@ -34,8 +35,6 @@ URL_DATES = (
 )
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|——|—|\s-\s|\s–\s)\s*|-(?=[^-\d]{2,20}$)")
 _DOC_EXT = re.compile(r"\.(?:docx?|pdf|wps|txt|pptx?|xlsx?)$", re.I)
-_VALUE_STOP = ("责任编辑|编辑|作者|时间|日期|发布|浏览|访问|点击|阅读|字号|来源|索引号|主题分类|"
-               "文号|有效性|分享|打印|成文日期|发文日期|发文字号|发文机关|公开方式|生效日期|【|\\[|\\||｜")
 
 
 @dataclass
@@ -94,14 +93,29 @@ def split_title(raw: str) -> list[str]:
     return [s for s in (p.strip() for p in _TITLE_SPLIT.split(raw or "")) if s]
 
 
+_TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|biaoti|bt)(?:$|[\s_-])")
+
+
+# h1-h6 and classed elements, in document order (an XPath union is sorted)
+_HEADING_CANDIDATES = "|".join(f"descendant-or-self::{t}" for t in sorted(HEADING_TAGS)) \
+    + "|descendant-or-self::*[@class or @id]"
+
+
+def _is_heading(el: etree._Element) -> bool:
+    tag = tag_of(el)
+    if tag is None:
+        return False
+    if tag in HEADING_TAGS:
+        return True
+    cls, ident = el.get("class"), el.get("id")
+    return bool((cls or ident) and _TITLE_CLASS.search(f"{cls or ''} {ident or ''}".lower()))
+
+
 def _headings(root: etree._Element) -> list[str]:
     found = []
-    for el in root.iter():
-        tag = tag_of(el)
-        if tag is None:
-            continue
-        cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        if tag in HEADING_TAGS or re.search(r"(?:^|[\s_-])(?:title|biaoti|bt)(?:$|[\s_-])", cls):
+    # only these can be headings; XPath picks them out without a Python step per element
+    for el in root.xpath(_HEADING_CANDIDATES):
+        if _is_heading(el):
             text = clean_title("".join(el.itertext()))
             if 4 <= len(text) <= 120:
                 found.append(text)
@@ -143,16 +157,25 @@ def find_site_name(root: etree._Element, tags: dict[str, str], rules: Rules) -> 
     return segments[-1] if len(segments) > 1 else None
 
 
-def labelled_value(lines: list[str], labels: tuple[str, ...]) -> str | None:
-    """The value after `label：` in short lines, stopping at the next label on the line."""
+@lru_cache(maxsize=16)
+def _value_rx(labels: tuple[str, ...], stop: str) -> re.Pattern[str]:
     alts = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
-    rx = re.compile(rf"(?:{alts})\s*[:：]\s*([^\s:：]{{2,40}}?)(?=\s|$|{_VALUE_STOP}|[:：])")
+    return re.compile(rf"(?:{alts})\s*[:：]\s*([^\s:：]{{2,40}}?)(?=\s|$|{stop}|[:：])")
+
+
+def labelled_value(lines: list[str], labels: tuple[str, ...], stop: str,
+                   reject: frozenset[str] = frozenset()) -> str | None:
+    """The value after `label：` in short lines, stopping at the next field on the line.
+
+    Values in `reject` (lower-cased placeholders: 未知, admin) are skipped, not returned.
+    """
+    rx = _value_rx(labels, stop)
     for line in lines:
         if len(line) > 200:
             continue
         for m in rx.finditer(line):
             value = m.group(1).strip("，,。;；|｜ ")
-            if value and not DATE_RE.match(value) and len(value) >= 2:
+            if value and not DATE_RE.match(value) and len(value) >= 2 and value.lower() not in reject:
                 return value
     return None
 
@@ -179,20 +202,22 @@ def labelled_date(lines: list[str], labels: tuple[str, ...]) -> date | None:
     return None
 
 
-def organisation_value(lines: list[str], labels: tuple[str, ...], suffixes: tuple[str, ...]) -> str | None:
+def organisation_value(lines: list[str], labels: tuple[str, ...], suffixes: tuple[str, ...],
+                       stop: str) -> str | None:
     """A labelled value (作者：…) that names an organisation, not a person."""
-    value = labelled_value(lines, labels)
+    value = labelled_value(lines, labels, stop)
     return value if value and value.endswith(suffixes) and len(value) >= 3 else None
 
 
 def classed_publisher(root: etree._Element, rules: Rules) -> str | None:
     """The short text of an element a template classes as the source (<span class="m-src">)."""
-    for el in root.iter():
+    for el in root.xpath("descendant-or-self::*[@class or @id]"):  # the rest have no class words
         if tag_of(el) is None or not (class_words(el) & rules.publisher_class_words):
             continue
         text = clean_title(" ".join("".join(el.itertext()).split()))
         text = re.sub(r"^(?:" + "|".join(map(re.escape, rules.publisher_labels)) + r")\s*[:：]\s*", "", text)
-        if 2 <= len(text) <= 30 and not re.search(r"[\d:：|｜]", text):
+        if 2 <= len(text) <= 30 and not re.search(r"[\d:：|｜]", text) \
+                and text.lower() not in rules.publisher_placeholders:
             return text
     return None
 
@@ -216,6 +241,20 @@ def byline_date(lines: list[str]) -> date | None:
     return None
 
 
+def find_publisher(root: etree._Element, tags: dict[str, str], lines: list[str], rules: Rules) -> str | None:
+    """The first real publisher: <meta>, a labelled 来源, an organisation as author, a classed source.
+
+    A placeholder (来源：未知, 本站) names nobody, so the next kind of evidence is read instead.
+    """
+    reject = rules.publisher_placeholders
+    meta = _first_meta(tags, rules.meta_publisher)
+    if meta and clean_title(meta).lower() not in reject:
+        return meta
+    return (labelled_value(lines, rules.publisher_labels, rules.value_stop, reject)
+            or organisation_value(lines, rules.author_labels, rules.organisation_suffixes, rules.value_stop)
+            or classed_publisher(root, rules))
+
+
 def read_metadata(root: etree._Element, url: str, page_lines: list[str], rules: Rules,
                   profile: SiteProfile | None = None, raw_html: str = "") -> PageMeta:
     tags = read_meta_tags(root)
@@ -234,9 +273,7 @@ def read_metadata(root: etree._Element, url: str, page_lines: list[str], rules: 
     published = (published or parse_date(_first_meta(tags, rules.meta_date))
                  or labelled_date(page_lines, rules.date_labels) or byline_date(page_lines)
                  or script_date(raw_html, rules) or date_from_url(url))
-    publisher = (_first_meta(tags, rules.meta_publisher) or labelled_value(page_lines, rules.publisher_labels)
-                 or organisation_value(page_lines, rules.author_labels, rules.organisation_suffixes)
-                 or classed_publisher(root, rules))
+    publisher = find_publisher(root, tags, page_lines, rules)
     return PageMeta(
         title=title, original_title=title, published_date=published,
         publisher=clean_title(publisher) if publisher else None,

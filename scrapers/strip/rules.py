@@ -41,9 +41,11 @@ class Rules:
     content_markers: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
     content_selectors: tuple[SimpleSelector, ...]
     drop_tags: frozenset[str]
+    page_form_min_share: float
     chrome_class_words: frozenset[str]
     chrome_line_max_chars: int
     chrome_line: re.Pattern[str]
+    end_matter: re.Pattern[str]
     metadata_labels: tuple[str, ...]
     metadata_min_hits: int
     sharing_banner: re.Pattern[str]
@@ -51,6 +53,8 @@ class Rules:
     date_labels: tuple[str, ...]
     publisher_labels: tuple[str, ...]
     author_labels: tuple[str, ...]
+    value_stop: str  # a regex alternation, used in a lookahead after a labelled value
+    publisher_placeholders: frozenset[str]  # lower-cased
     organisation_suffixes: tuple[str, ...]
     publisher_class_words: frozenset[str]
     script_date: re.Pattern[str]
@@ -81,9 +85,11 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                               for m in raw["content_markers"]),
         content_selectors=tuple(SimpleSelector.parse(s) for s in raw["content_selectors"]),
         drop_tags=frozenset(raw["drop_tags"]),
+        page_form_min_share=float(raw["page_form_min_share"]),
         chrome_class_words=frozenset(w.lower() for w in raw["chrome_class_words"]),
         chrome_line_max_chars=int(raw["chrome_line_max_chars"]),
         chrome_line=_any_of(raw["chrome_line_patterns"]),
+        end_matter=_any_of(raw["end_matter_patterns"]),
         metadata_labels=tuple(raw["metadata_labels"]),
         metadata_min_hits=int(raw["metadata_min_hits"]),
         sharing_banner=_any_of(raw["sharing_banner_patterns"]),
@@ -91,6 +97,8 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
         date_labels=tuple(raw["date_labels"]),
         publisher_labels=tuple(raw["publisher_labels"]),
         author_labels=tuple(raw["author_labels"]),
+        value_stop="|".join(f"(?:{p})" for p in raw["value_stop_patterns"]),
+        publisher_placeholders=frozenset(str(v).lower() for v in raw["publisher_placeholders"]),
         organisation_suffixes=tuple(sorted(raw["organisation_suffixes"], key=len, reverse=True)),
         publisher_class_words=frozenset(w.lower() for w in raw["publisher_class_words"]),
         script_date=re.compile(

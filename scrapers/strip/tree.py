@@ -7,7 +7,7 @@ cannot exhaust Python's recursion limit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree, html
@@ -91,6 +91,43 @@ def _remove_keep_tail(el: etree._Element, parent: etree._Element) -> None:
     parent.remove(el)
 
 
+_UNSEEN_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title"})
+
+
+def visible_chars(el: etree._Element) -> int:
+    """Non-space characters a reader sees below `el` (script and style text not counted)."""
+    n = 0
+    for node in el.iter():
+        if node is not el and node.tail:
+            n += len("".join(node.tail.split()))
+        tag = tag_of(node)
+        if tag is not None and tag not in _UNSEEN_TAGS and node.text:
+            n += len("".join(node.text.split()))
+    return n
+
+
+def unwrap_page_forms(root: etree._Element, min_share: float,
+                      holds_article: Callable[[etree._Element], bool] = lambda _el: False) -> int:
+    """Turn a <form> that wraps the page's content into a plain <div>; return how many.
+
+    ASP.NET WebForms (and some JSP portals) put the whole page inside one <form runat=server>,
+    so "a form is chrome" would drop the article with it.  A form holding at least `min_share`
+    of the page's visible text, or the article container, is layout; small forms (search
+    box, login, comment box) stay forms and are dropped as chrome.
+    """
+    forms = list(root.iter("form"))
+    if not forms:
+        return 0
+    body = root.find("body")
+    total = max(visible_chars(body if body is not None else root), 1)
+    kept = 0
+    for form in forms:
+        if visible_chars(form) >= min_share * total or holds_article(form):
+            form.tag = "div"
+            kept += 1
+    return kept
+
+
 def remove(el: etree._Element) -> None:
     parent = el.getparent()
     if parent is not None:
@@ -112,58 +149,62 @@ class Block:
 
 
 def walk_blocks(root: etree._Element, line_breaks: bool = True) -> list[Block]:
-    """Blocks in document order; a <br> starts a new block owned by the same element."""
+    """Blocks in document order; a <br> starts a new block owned by the same element.
+
+    One tight loop, no per-text helper call: pages of hundreds of thousands of elements
+    (tables nested for layout) spend their stripping time here.
+    """
     blocks: list[Block] = []
     owners: list[etree._Element] = [root]  # the innermost open block element is last
-    current: Block | None = None  # created lazily: most block boundaries enclose no text
+    parts: list[str] = []  # text of the block being read; its owner is owners[-1] until the next cut
+    link_chars = 0
     link_depth = 0
-    order = 0
 
     def cut() -> None:
-        nonlocal current
-        if current is not None:
-            blocks.append(current)
-            current = None
-
-    def add(text: str | None) -> None:
-        nonlocal current, order
-        if not text:
-            return
-        if current is None:
-            order += 1
-            current = Block(owners[-1], order)
-        current.parts.append(text)
-        if link_depth:
-            current.link_chars += len(text.strip())
+        nonlocal link_chars
+        text = "".join(parts)
+        if text.strip():
+            blocks.append(Block(owners[-1], len(blocks) + 1, [text], link_chars))
+        parts.clear()
+        link_chars = 0
 
     for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag.lower() if isinstance(el.tag, str) else None
-        if tag is None:
-            if event == "end" and el is not root:
-                add(el.tail)
+        tag = el.tag
+        if not isinstance(tag, str):  # a comment or processing instruction: only its tail is text
+            if event == "end" and el is not root and (text := el.tail):
+                parts.append(text)
+                if link_depth:
+                    link_chars += len(text.strip())
             continue
+        tag = tag.lower()
         if event == "start":
             if tag == "br" or tag == "hr":
-                if line_breaks:
+                if line_breaks and parts:
                     cut()
             elif tag in BLOCK_TAGS and el is not root:
-                cut()
+                if parts:
+                    cut()
                 owners.append(el)
             elif tag in CELL_TAGS:
-                add("\t")  # a table's cells stay apart: a data table's columns are read from them
+                parts.append("\t")  # a table's cells stay apart: a data table's columns are read from them
             if tag == "a":
                 link_depth += 1
-            add(el.text)
+            text = el.text
         else:
             if tag == "a":
                 link_depth -= 1
-            if tag in BLOCK_TAGS and tag not in ("br", "hr") and el is not root:
-                cut()  # a block's end also ends whatever continues its parent's text
+            if tag in BLOCK_TAGS and tag != "br" and tag != "hr" and el is not root:
+                if parts:
+                    cut()  # a block's end also ends whatever continues its parent's text
                 owners.pop()
-            if el is not root:
-                add(el.tail)
-    cut()
-    return [b for b in blocks if b.text.strip()]
+            text = el.tail if el is not root else None
+        if text:
+            parts.append(text)
+            if link_depth:
+                link_chars += len(text.strip())
+    if parts:
+        cut()
+    return blocks
 
 
 def element_text(el: etree._Element) -> str:
