@@ -31,7 +31,7 @@ from scrapers.extract import extract_facts
 from scrapers.extract.region import resolve_region
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = ("blind", "blind2", "blind3", "heldout")  # blind, blind2, blind3: each measured once before any rule change
+SETS = ("blind", "blind2", "blind3", "blind4", "heldout")  # blind..blind4: each measured once before any rule change
 CORE_CATALOG = ROOT.parent / "shared" / "benchmark" / "catalog.yaml"
 # The scored codes of that catalog, kept here for a checkout without ../shared beside it (a fresh
 # clone); tests/test_extract_heldout.py checks the copy against the catalog where both exist.
