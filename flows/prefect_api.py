@@ -29,7 +29,9 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-_STARTUP_TIMEOUT_S = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"))
+
+def _startup_timeout_s() -> float:
+    return float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"))
 
 
 class EphemeralApi:
@@ -49,8 +51,9 @@ class EphemeralApi:
             )
         self.ready = False
 
-    def wait_ready(self, timeout_s: float = _STARTUP_TIMEOUT_S) -> str | None:
+    def wait_ready(self, timeout_s: float | None = None) -> str | None:
         """None once the API answers its health check, else why it did not (one line)."""
+        timeout_s = _startup_timeout_s() if timeout_s is None else timeout_s
         deadline = time.monotonic() + timeout_s
         while not self.ready:
             if self.process.poll() is not None:
