@@ -129,9 +129,21 @@ def _with_context_aliases(text: str, catalog: Catalog, hits: list[AliasHit]) -> 
             if (i and hits[i - 1].end > m.start()) or (i < len(hits) and hits[i].start < m.end()):
                 continue  # inside a longer alias (雨露计划补助)
             lead = re.split(r"[，,。；;：:\n]", text[max(0, m.start() - window) : m.start()])[-1]
+            if _programme_before(catalog, hits[:i], m.start() - len(lead), code):
+                continue  # 落实雨露计划春季学期补助: the paying programme named before owns the subsidy
             if any(w in lead for w in near):
                 extra.append(AliasHit(m.start(), m.end(), code, False))
     return sorted(hits + extra, key=lambda h: h.start) if extra else hits
+
+
+def _programme_before(catalog: Catalog, before: list[AliasHit], lead_start: int, code: str) -> bool:
+    """Is another paying programme (an indicator with an amount sibling) named from lead_start on?"""
+    for h in reversed(before):
+        if h.start < lead_start:
+            return False
+        if h.code and h.code != code and h.code in catalog and catalog[h.code].amount:
+            return True
+    return False
 
 
 def _yielded(text: str, split: AliasHit, hits: list[AliasHit]) -> AliasHit:

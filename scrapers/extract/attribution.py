@@ -65,6 +65,7 @@ def reader_vocabulary() -> dict:
         "remainder_of": dict(s["remainder_of"]),
         "grant_prepositions": tuple(s["grant_prepositions"]),
         "every_member": tuple(s["every_member_bounds"]),
+        "approx_before": tuple(sorted(patterns()["numbers"]["approx_before"], key=len, reverse=True)),
         "visitor_verbs": tuple(s["visitor_verbs"]),
         "amount_words": tuple(s["amount_words"]),
         "filler": sorted({w for words in qualifiers.values() for w in words} | {"的", "个"}, key=len, reverse=True),
@@ -233,6 +234,8 @@ class FigureAttributor:
         clause_lead = re.split(r"[，,。；;：:\n、]", lead)[-1]
         if any(w in clause_lead for w in reader_vocabulary()["noun_heads"]):
             return None  # 其中取得证书156人 / 就近就业642人: the figure counts a noun of its own
+        if clause_lead.strip().endswith(self.outflow):
+            return None  # 新纳入12户,退出7户: the flow out of the subject's stock is not the stock
         money = unit_family(q.count_word) == "money"
         amount_only = money and clause_lead.strip() in reader_vocabulary()["amount_words"]
         if self._other_list_item(lead, clause_lead) and not amount_only:

@@ -286,6 +286,8 @@ class _DocumentReader:
         for m in promise_regex().finditer(text):
             if text[max(0, m.start() - 1) : m.start()] in self.targets["purpose_prefixes"]:
                 continue
+            if text[m.end() :].startswith(tuple(self.targets["name_followers"])):
+                continue  # 营养改善计划、…: the word ends a programme's name, it promises nothing
             before = self.targets["achieved_before"].get(m.group(), [])
             if any(text[max(0, m.start() - 3) : m.start()].endswith(w) for w in before):
                 continue  # 今年共争取衔接资金…: what was won, not a goal

@@ -50,6 +50,7 @@ class ClauseReader(FigureAttributor):
         readings: list[Reading] = []
         previous: Reading | None = self._connected(clause_start, quantities)
         last_end = clause_start
+        floor_of: str | None = None  # the indicator whose every-member floor the clause states
         for q in quantities:
             lead = self.text[last_end : q.num_start]
             last_end = q.end
@@ -57,7 +58,10 @@ class ClauseReader(FigureAttributor):
                 continue
             if self._in_subset(self.text[sentence_start : q.num_start], self.text[q.end : clause_end]):
                 continue
-            if self._is_threshold(q) or self._is_floor(q, sentence_start) or self._is_change(clause_start, q):
+            floor = self._is_floor(q, sentence_start)
+            if floor:
+                floor_of = self._floor_subject(q, named) or floor_of
+            if floor or self._is_threshold(q) or self._is_change(clause_start, q):
                 previous = None
                 continue
             paired = previous is not None and (
@@ -89,6 +93,9 @@ class ClauseReader(FigureAttributor):
             # bare figures count
             self.subject = programmes.pop()
             self.subject_count = None
+        elif not readings and floor_of is not None:
+            # 各村收入全部超过20万元,总收入达到1032万元: the total after the floor is the floor's indicator's
+            self.subject, self.subject_count = floor_of, None
         elif quantities and not readings:
             self.subject = None  # the subject carries only into the very next clause
         self.last_reading = readings[-1] if readings else None
@@ -135,7 +142,9 @@ class ClauseReader(FigureAttributor):
         if self.last_reading is None or not quantities or unit_family(quantities[0].count_word) != "persons":
             return None
         lead = self.text[clause_start : quantities[0].num_start].strip(" ，,、")
-        if lead in self.connectors and unit_family(self.last_reading.quantity.count_word) == "households":
+        # 198户、331人: a bare separator between the two is the same pairing
+        bare = self.text[self.last_reading.quantity.end : quantities[0].num_start].strip(" 、，,") == ""
+        if (bare or lead in self.connectors) and unit_family(self.last_reading.quantity.count_word) == "households":
             return self.last_reading
         return None
 
@@ -152,10 +161,20 @@ class ClauseReader(FigureAttributor):
             return False
         return not promise_regex().search(self.text[sentence_start : q.num_start])
 
+    def _floor_subject(self, q: Quantity, named: list[AliasHit]) -> str | None:
+        for h in reversed([h for h in named if h.end <= q.num_start]):
+            assert h.code is not None
+            code = fits(self.catalog, h.code, q.count_word)
+            if code is not None:
+                return code
+        return None
+
     def _is_change(self, clause_start: int, q: Quantity) -> bool:
         """较去年同期增加312人: the difference between two figures, not a figure itself."""
         lead = self.text[clause_start : q.num_start]
         v = reader_vocabulary()
+        for w in v["approx_before"]:  # 比上年增加约126万元: the hedge is not the verb
+            lead = lead.removesuffix(w)
         return lead.endswith(v["always_changes"]) or (
             lead.endswith(self.changes) and any(w in lead for w in self.comparisons)
         )

@@ -208,6 +208,8 @@ def find_quantities(text: str) -> list[Quantity]:
                 scaled=scaled,
             )
         )
+    found = [q for q in found if not _ordinal_or_range(text, q)] + _percent_words(text)
+    found.sort(key=lambda q: q.start)
     if table_cells:
         taken = [(q.start, q.end) for q in found]
         found += [c for c in table_cells if not any(s < c.end and c.start < e for s, e in taken)]
@@ -226,3 +228,37 @@ def plausible_glue_splits(digits: str, low: float = 1.5, high: float = 6.0) -> l
         if households and low <= persons / households <= high:
             splits.append((households, persons))
     return splits
+
+
+@cache
+def _range_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The joiner of a range of figures (3万至5万元, 3至5万元, 30—50人) and what stands either side of it."""
+    numbers = patterns()["numbers"]
+    joiners = "|".join(re.escape(j) for j in numbers["range_joiners"])
+    counts = "|".join(re.escape(c) for c in sorted(numbers["count_words"], key=len, reverse=True))
+    scales = "".join(numbers["scales"])
+    number = rf"(?:\d[\d,.]*|[{_CN_DIGITS}十百千]+)[{scales}]?(?:{counts})?"
+    return re.compile(rf"{number}\s*(?:{joiners})\s*$"), re.compile(rf"^\s*(?:{joiners})\s*{number}")
+
+
+def _ordinal_or_range(text: str, q: Quantity) -> bool:
+    """第3名 is a rank; 3万至5万元 / 3至5万元 is a range: neither end is a figure of anything."""
+    if text[max(0, q.num_start - 1) : q.num_start] == "第":
+        return True
+    before, after = _range_regexes()
+    return bool(before.search(text[max(0, q.num_start - 12) : q.num_start]) or after.match(text[q.end : q.end + 12]))
+
+
+@cache
+def _percent_regex() -> re.Pattern[str]:
+    return re.compile(rf"百分之(?P<cn>[{_CN_CHARS}]+(?:点[{_CN_DIGITS}]+)?)")
+
+
+def _percent_words(text: str) -> list[Quantity]:
+    """百分之九十七点五: a rate written out in words is 97.5%."""
+    found = []
+    for m in _percent_regex().finditer(text):
+        value = parse_chinese_numeral(m.group("cn"))
+        if value is not None:
+            found.append(Quantity(m.start(), m.end(), m.start(), m.end(), value, "%", m.group()))
+    return found

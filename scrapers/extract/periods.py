@@ -307,6 +307,8 @@ def sentence_period(prefix: str, doc: DocumentPeriod) -> Period:
                 period, year = (date(y, 1, 1), doc.end), doc.year
         else:
             word = m.group("word")
+            if _comparison_base(prefix, m, v):
+                continue
             until_end = period[1] if last_kind == "until" else None
             period, year = _word_period(word, year, doc, v)
             # 截至6月, 今年以来…: the cut-off still ends the period
@@ -314,6 +316,16 @@ def sentence_period(prefix: str, doc: DocumentPeriod) -> Period:
                 period = (period[0], until_end)
         last_kind = m.lastgroup
     return period
+
+
+def _comparison_base(prefix: str, m: re.Match[str], v: dict) -> bool:
+    """比上年增加21户: last year is what the change is measured from, not when the figures after it are;
+    较上年的3275人 names last year's own figure and keeps its year."""
+    if m.group("word") not in v["previous_year"] + v["previous_year_same_span"]:
+        return False
+    before = prefix[max(0, m.start() - 2) : m.start()]
+    compared = before.endswith(tuple(patterns()["structures"]["comparison_words"]))
+    return compared and not prefix[m.end() :].startswith("的")
 
 
 def _word_period(word: str, year: int | None, doc: DocumentPeriod, v: dict) -> tuple[Period, int | None]:
