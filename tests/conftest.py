@@ -36,6 +36,19 @@ def pg_server():
     server.stop()
 
 
+@pytest.fixture
+def wh(warehouse_url):
+    """An upgraded, empty Warehouse on each backend, its regions from the small stub gazetteer."""
+    from warehouse_samples import stub_gazetteer
+
+    from schemas.warehouse import Warehouse
+
+    warehouse = Warehouse(warehouse_url, gazetteer=stub_gazetteer)
+    warehouse.upgrade()
+    yield warehouse
+    warehouse.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def warehouse_url(request, tmp_path) -> str:
     """A SQLAlchemy URL of a fresh, empty database on each backend."""

@@ -20,14 +20,6 @@ from schemas.records import PageState, Stage
 from schemas.warehouse import Warehouse, WarehouseError
 
 
-@pytest.fixture
-def wh(warehouse_url):
-    warehouse = Warehouse(warehouse_url, gazetteer=stub_gazetteer)
-    warehouse.upgrade()
-    yield warehouse
-    warehouse.dispose()
-
-
 def snapshot(url: str, sql: str) -> list[tuple]:
     engine = sa.create_engine(url)
     try:

@@ -19,14 +19,6 @@ from schemas.query import run_query
 from schemas.warehouse import Warehouse
 
 
-@pytest.fixture
-def wh(warehouse_url):
-    warehouse = Warehouse(warehouse_url, gazetteer=stub_gazetteer)
-    warehouse.upgrade()
-    yield warehouse
-    warehouse.dispose()
-
-
 def random_reports(seed: int, n: int) -> list:
     rng = random.Random(seed)
     urls = [f"http://127.0.0.1/r/{k}.html" for k in range(9)]  # fewer URLs than reports: reloads in a batch

@@ -15,14 +15,6 @@ from schemas.tables import metadata
 from schemas.warehouse import Warehouse, WarehouseError
 
 
-@pytest.fixture
-def wh(warehouse_url):
-    warehouse = Warehouse(warehouse_url, gazetteer=stub_gazetteer)
-    warehouse.upgrade()
-    yield warehouse
-    warehouse.dispose()
-
-
 def count(url: str, table: str) -> int:
     engine = sa.create_engine(url)
     try:

@@ -7,7 +7,6 @@ import threading
 import time
 from datetime import date
 
-import pytest
 import sqlalchemy as sa
 from warehouse_samples import fact, processed, region_of, stub_gazetteer
 
@@ -17,14 +16,6 @@ from schemas.warehouse import Warehouse
 
 TOWNSHIPS = ("360825101", "360825102", "360826103")
 INDICATORS = (("public_welfare_jobs", "个"), ("monitored_households", "户"), ("forest_rangers", "人"))
-
-
-@pytest.fixture
-def wh(warehouse_url):
-    warehouse = Warehouse(warehouse_url, gazetteer=stub_gazetteer)
-    warehouse.upgrade()
-    yield warehouse
-    warehouse.dispose()
 
 
 def kept(url: str) -> list[tuple]:

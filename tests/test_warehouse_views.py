@@ -7,19 +7,10 @@ import json
 from datetime import date
 
 import pytest
-from warehouse_samples import fact, processed, region_of, stub_gazetteer, tengtian_report
+from warehouse_samples import fact, processed, region_of, tengtian_report
 
 from schemas.query import QueryError, export_view, run_query
 from schemas.views import CONTRACT_COLUMNS
-from schemas.warehouse import Warehouse
-
-
-@pytest.fixture
-def wh(warehouse_url):
-    warehouse = Warehouse(warehouse_url, gazetteer=stub_gazetteer)
-    warehouse.upgrade()
-    yield warehouse
-    warehouse.dispose()
 
 
 def rows(url: str, sql: str, **params) -> list[dict]:
