@@ -234,7 +234,7 @@ def plausible_glue_splits(digits: str, low: float = 1.5, high: float = 6.0) -> l
 def _range_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The joiner of a range of figures (3万至5万元, 3至5万元, 30—50人) and what stands either side of it."""
     numbers = patterns()["numbers"]
-    joiners = "|".join(re.escape(j) for j in numbers["range_joiners"])
+    joiners = "|".join(re.escape(j) for j in sorted(numbers["range_joiners"], key=len, reverse=True))
     counts = "|".join(re.escape(c) for c in sorted(numbers["count_words"], key=len, reverse=True))
     scales = "".join(numbers["scales"])
     number = rf"(?:\d[\d,.]*|[{_CN_DIGITS}十百千]+)[{scales}]?(?:{counts})?"

@@ -24,7 +24,7 @@ _OPENING_CHARS = 300
 @cache
 def _dash() -> str:
     """What joins the ends of a range (2021—2023年, 2021年至2023年, 1～6月): any dash or 至/到."""
-    words = sorted(patterns()["periods"]["range_joiners"], key=len, reverse=True)
+    words = sorted(patterns()["numbers"]["range_joiners"], key=len, reverse=True)
     return "(?:" + "|".join(re.escape(w) for w in words) + ")"
 
 
