@@ -9,7 +9,6 @@ imported and its context built once.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -117,14 +116,13 @@ def process_pages(cfg: RunConfig, run_id: str, urls: list[str], archived: list[s
     loaded = load_task.map(unmapped(cfg), unmapped(run_id), extracted, unmapped(report))
     stage_of = {f: stage for stage, futures in (("fetch", fetched), ("strip", stripped), ("extract", extracted),
                                                 ("load", loaded)) for f in futures}
-    elsewhere = False
+    results = []
     for future in as_completed(list(stage_of)):
-        result = future.result()
-        counts.update(result.states)
-        stages.progress_from(stage_of[future], result)
-        elsewhere |= result.pid != os.getpid()
+        results.append(future.result())
+        counts.update(results[-1].states)
+        stages.progress_from(stage_of[future], results[-1])
     validation = report.result()
-    if elsewhere:  # validation ran on a worker too: its bar moves now
+    if any(map(stages.ran_elsewhere, results)):  # validation ran on a worker too: its bar moves now
         stages.advance_progress("validate", sum(len(e.result().passed) for e in extracted))
     return counts, validation
 

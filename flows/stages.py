@@ -50,13 +50,19 @@ def _advance(out: StageResult, stage: str, n: int = 1) -> None:
     _progress(stage, n)
 
 
+def ran_elsewhere(result: StageResult | Discovered) -> bool:
+    """The task ran in another process (a Dask worker): its progress never reached our hook."""
+    return result.pid != os.getpid()
+
+
 def progress_from(stage: str, result: StageResult | Discovered) -> None:
-    """Move the bars by a finished task's pages when it ran in another process (its hook was not ours)."""
-    if result.pid != os.getpid():
+    """Move the bars by a finished task's pages when it ran in another process."""
+    if ran_elsewhere(result):
         _progress(stage, result.progressed)
 
 
 def advance_progress(stage: str, n: int) -> None:
+    """Move a bar from the flow itself (a stage whose task returns no StageResult)."""
     _progress(stage, n)
 
 
